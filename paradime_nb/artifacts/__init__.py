@@ -1,0 +1,90 @@
+"""Reading dbt artifacts of any schema version into columns.
+
+Knows dbt's JSON, nothing about DuckDB, HTTP or where files come from. ``read_artifact``
+is the one entry point: bytes in (plain or gzip), a parsed artifact out, or an
+``ArtifactError`` naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Union
+
+from ..errors import ArtifactNotFoundError, ArtifactValidationError
+from ._decode import KNOWN_VERSIONS, decode_json, schema_version
+from .catalog import ParsedCatalog, parse_catalog
+from .freshness import ParsedFreshness, parse_freshness
+from .manifest import ParsedManifest, parse_manifest
+from .run_results import EXECUTING_WHICH, ParsedRunResults, parse_run_results
+from .values import normalize_status
+
+ParsedArtifact = Union[ParsedManifest, ParsedRunResults, ParsedFreshness, ParsedCatalog]
+
+ARTIFACT_KINDS = {
+    "manifest.json": "manifest",
+    "run_results.json": "run_results",
+    "sources.json": "sources",
+    "catalog.json": "catalog",
+}
+_PARSERS = {
+    "manifest": parse_manifest,
+    "run_results": parse_run_results,
+    "sources": parse_freshness,
+    "catalog": parse_catalog,
+}
+
+__all__ = [
+    "ARTIFACT_KINDS", "EXECUTING_WHICH", "KNOWN_VERSIONS", "ParsedArtifact", "ParsedCatalog",
+    "ParsedFreshness", "ParsedManifest", "ParsedRunResults", "artifact_kind", "normalize_status",
+    "read_artifact", "read_artifact_file",
+]
+
+
+def artifact_kind(path: str) -> str | None:
+    """The artifact kind a file name says (``analytics/target/run_results.json.gz`` -> run_results)."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return ARTIFACT_KINDS.get(name)
+
+
+def read_artifact(data: bytes, path: str, kind: str | None = None, *, strict: bool = False) -> ParsedArtifact:
+    """Decode once and build columns. ``kind`` defaults to what the file name says, else
+    what the file's ``dbt_schema_version`` says. ``strict=True`` also validates the document
+    against dbt's published schema with dbt-artifacts-parser (slow: opt in)."""
+    doc = decode_json(data, path)
+    kind = kind or artifact_kind(path)
+    found_kind, version = schema_version(doc, path, expected=kind)
+    if strict:
+        _validate(doc, found_kind, path)
+    return _PARSERS[found_kind](doc, path, version)
+
+
+def read_artifact_file(path: str | Path, kind: str | None = None, *, strict: bool = False) -> ParsedArtifact:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ArtifactNotFoundError(str(p), "no such file") from None
+    except IsADirectoryError:
+        raise ArtifactNotFoundError(str(p), "is a directory, not an artifact file") from None
+    except OSError as exc:
+        raise ArtifactNotFoundError(str(p), f"cannot be read ({exc.strerror})") from None
+    return read_artifact(data, str(p), kind, strict=strict)
+
+
+def _validate(doc: dict[str, Any], kind: str, path: str) -> None:
+    from dbt_artifacts_parser import parser  # heavy (pydantic models): imported on demand
+
+    validate = {
+        "manifest": parser.parse_manifest,
+        "run_results": parser.parse_run_results,
+        "sources": parser.parse_sources,
+        "catalog": parser.parse_catalog,
+    }[kind]
+    try:
+        validate(doc)
+    except Exception as exc:  # pydantic.ValidationError and the parser's own ValueError
+        first = str(exc).strip().splitlines()
+        summary = "; ".join(first[:4]) if first else type(exc).__name__
+        raise ArtifactValidationError(path, f"does not match dbt's {kind} schema: {summary}") from None

@@ -1,0 +1,230 @@
+"""manifest.json (v1-v12) -> columns for the node, edge and test tables.
+
+Names come from the manifest (``name``, ``version``, ``source_name``), never from splitting
+unique ids. One pass over the nodes, appending to column lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InvalidArtifactError
+from ._decode import require
+from .values import criterion, dict_or_empty, integer, json_text, string_list, text
+
+Columns = dict[str, list]
+
+NODE_COLUMNS = (
+    "unique_id", "resource_type", "name", "package_name", "version", "latest_version",
+    "is_latest_version", "materialized", "database_name", "schema_name", "alias",
+    "relation_name", "tags", "meta", "owner", "description", "original_file_path", "path",
+    "access", "group_name", "language", "enabled", "fqn", "source_name", "identifier",
+    "loader", "loaded_at_field", "warn_after_count", "warn_after_period", "warn_after_seconds",
+    "error_after_count", "error_after_period", "error_after_seconds", "freshness_filter",
+    "exposure_type", "exposure_label", "exposure_url", "maturity", "checksum",
+)
+EDGE_COLUMNS = ("parent_id", "child_id")
+TEST_COLUMNS = (
+    "unique_id", "test_type", "test_name", "test_namespace", "tested_node", "column_name",
+    "severity", "warn_if", "error_if", "store_failures", "test_kwargs",
+)
+
+# The manifest sections whose entries are graph nodes. Macros, docs and groups are not.
+_SECTIONS = ("nodes", "sources", "exposures", "metrics", "semantic_models", "saved_queries", "unit_tests", "functions")
+_REF_RE = re.compile(r"""\b(ref|source)\(\s*(['"])([^'"]+)\2(?:\s*,\s*(['"])([^'"]+)\4)?""")
+
+
+@dataclass
+class ParsedManifest:
+    path: str
+    schema_version: int
+    dbt_version: str | None
+    generated_at: str | None
+    invocation_id: str | None
+    project_name: str | None
+    adapter_type: str | None
+    nodes: Columns = field(default_factory=dict)
+    edges: Columns = field(default_factory=dict)
+    tests: Columns = field(default_factory=dict)
+
+    @property
+    def node_count(self) -> int:
+        return len(self.nodes["unique_id"])
+
+
+def parse_manifest(doc: dict[str, Any], path: str, schema_version: int) -> ParsedManifest:
+    meta = dict_or_empty(doc.get("metadata"))
+    require(doc, "nodes", dict, path)
+    out = ParsedManifest(
+        path=path,
+        schema_version=schema_version,
+        dbt_version=text(meta.get("dbt_version")),
+        generated_at=text(meta.get("generated_at")),
+        invocation_id=text(meta.get("invocation_id")),
+        project_name=text(meta.get("project_name")),
+        adapter_type=text(meta.get("adapter_type")),
+        nodes={c: [] for c in NODE_COLUMNS},
+        edges={c: [] for c in EDGE_COLUMNS},
+        tests={c: [] for c in TEST_COLUMNS},
+    )
+    for section in _SECTIONS:
+        entries = doc.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            raise InvalidArtifactError(path, f"'{section}' must be an object, found {type(entries).__name__}")
+        for key, node in entries.items():
+            if isinstance(node, dict):
+                _add_node(out, key, node, section)
+    return out
+
+
+_DEFAULT_TYPE = {
+    "sources": "source", "exposures": "exposure", "metrics": "metric",
+    "semantic_models": "semantic_model", "saved_queries": "saved_query",
+    "unit_tests": "unit_test", "functions": "function",
+}
+
+
+def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
+    n = out.nodes
+    uid = node.get("unique_id")
+    uid = uid if isinstance(uid, str) else key
+    rtype = node.get("resource_type")
+    rtype = rtype if isinstance(rtype, str) else _DEFAULT_TYPE.get(section, "unknown")
+    config = dict_or_empty(node.get("config"))
+    meta = node.get("meta") or config.get("meta") or {}
+    version = node.get("version")
+    latest = node.get("latest_version")
+    name = text(node.get("name"))
+
+    freshness = dict_or_empty(node.get("freshness") or config.get("freshness")) if rtype == "source" else {}
+    warn = criterion(freshness, "warn_after")
+    err = criterion(freshness, "error_after")
+    owner = _owner(node, meta)
+    checksum = node.get("checksum")
+
+    n["unique_id"].append(uid)
+    n["resource_type"].append(rtype)
+    n["name"].append(name)
+    n["package_name"].append(text(node.get("package_name")))
+    n["version"].append(None if version is None else str(version))
+    n["latest_version"].append(None if latest is None else str(latest))
+    n["is_latest_version"].append(version is None or latest is None or str(version) == str(latest))
+    n["materialized"].append(text(config.get("materialized")))
+    n["database_name"].append(text(node.get("database")))
+    n["schema_name"].append(text(node.get("schema")))
+    n["alias"].append(text(node.get("alias")))
+    n["relation_name"].append(text(node.get("relation_name")))
+    n["tags"].append(string_list(node.get("tags")) or [])
+    n["meta"].append(json_text(meta) if meta else None)
+    n["owner"].append(owner)
+    n["description"].append(text(node.get("description")) or None)
+    n["original_file_path"].append(text(node.get("original_file_path")))
+    n["path"].append(text(node.get("path")))
+    n["access"].append(text(node.get("access") or config.get("access")))
+    n["group_name"].append(text(node.get("group") or config.get("group")))
+    n["language"].append(text(node.get("language")))
+    enabled = config.get("enabled")
+    n["enabled"].append(enabled if isinstance(enabled, bool) else True)
+    n["fqn"].append(string_list(node.get("fqn")))
+    n["source_name"].append(text(node.get("source_name")))
+    n["identifier"].append(text(node.get("identifier")))
+    n["loader"].append(text(node.get("loader")) or None)
+    n["loaded_at_field"].append(text(node.get("loaded_at_field") or config.get("loaded_at_field")))
+    n["warn_after_count"].append(warn[0])
+    n["warn_after_period"].append(warn[1])
+    n["warn_after_seconds"].append(warn[2])
+    n["error_after_count"].append(err[0])
+    n["error_after_period"].append(err[1])
+    n["error_after_seconds"].append(err[2])
+    n["freshness_filter"].append(text(freshness.get("filter")))
+    n["exposure_type"].append(text(node.get("type")) if rtype == "exposure" else None)
+    n["exposure_label"].append(text(node.get("label")) if rtype == "exposure" else None)
+    n["exposure_url"].append(text(node.get("url")) if rtype == "exposure" else None)
+    n["maturity"].append(text(node.get("maturity")))
+    n["checksum"].append(text(checksum.get("checksum")) if isinstance(checksum, dict) else text(checksum))
+
+    parents = dict_or_empty(node.get("depends_on")).get("nodes")
+    parents = [p for p in parents if isinstance(p, str)] if isinstance(parents, list) else []
+    if parents:
+        out.edges["parent_id"].extend(parents)
+        out.edges["child_id"].extend([uid] * len(parents))
+
+    if rtype in ("test", "unit_test"):
+        _add_test(out, uid, rtype, node, config, parents)
+
+
+def _owner(node: dict, meta: Any) -> str | None:
+    owner = node.get("owner")
+    if isinstance(owner, dict):  # exposures: {email, name}
+        return text(owner.get("email") or owner.get("name"))
+    if isinstance(meta, dict) and meta.get("owner") is not None:
+        return text(meta.get("owner"))
+    return text(owner)
+
+
+def _add_test(out: ParsedManifest, uid: str, rtype: str, node: dict, config: dict, parents: list[str]) -> None:
+    t = out.tests
+    test_meta = node.get("test_metadata")
+    if rtype == "unit_test":
+        test_type, test_name, namespace, kwargs = "unit", None, None, None
+        tested = parents[0] if len(parents) == 1 else _by_name(parents, text(node.get("model")))
+    elif isinstance(test_meta, dict):
+        test_type = "generic"
+        test_name = text(test_meta.get("name"))
+        namespace = text(test_meta.get("namespace"))
+        kwargs = dict_or_empty(test_meta.get("kwargs"))
+        attached = node.get("attached_node")
+        tested = attached if isinstance(attached, str) else _tested_from_kwargs(kwargs, parents)
+    else:
+        test_type, test_name, namespace, kwargs = "singular", None, None, None
+        attached = node.get("attached_node")
+        tested = attached if isinstance(attached, str) else (parents[0] if len(parents) == 1 else None)
+    column = node.get("column_name")
+    if column is None and kwargs:
+        column = kwargs.get("column_name")
+    severity = config.get("severity")
+    store_failures = config.get("store_failures")
+    t["unique_id"].append(uid)
+    t["test_type"].append(test_type)
+    t["test_name"].append(test_name)
+    t["test_namespace"].append(namespace)
+    t["tested_node"].append(tested)
+    t["column_name"].append(text(column))
+    t["severity"].append(severity.lower() if isinstance(severity, str) else ("error" if rtype == "test" else None))
+    t["warn_if"].append(text(config.get("warn_if")))
+    t["error_if"].append(text(config.get("error_if")))
+    t["store_failures"].append(store_failures if isinstance(store_failures, bool) else None)
+    t["test_kwargs"].append(json_text(kwargs) if kwargs else None)
+
+
+def _by_name(parents: list[str], name: str | None) -> str | None:
+    """The parent whose id names ``name``: ids end in ``.name`` or ``.name.vN``."""
+    if not name:
+        return parents[0] if parents else None
+    for p in parents:
+        if p.endswith("." + name) or f".{name}.v" in p:
+            return p
+    return parents[0] if parents else None
+
+
+def _tested_from_kwargs(kwargs: dict, parents: list[str]) -> str | None:
+    """Old manifests have no ``attached_node``: read the ref()/source() in ``kwargs.model``."""
+    if len(parents) <= 1:
+        return parents[0] if parents else None
+    model = kwargs.get("model")
+    if isinstance(model, str):
+        m = _REF_RE.search(model)
+        if m:
+            kind, first, second = m.group(1), m.group(3), m.group(5)
+            if kind == "source" and second:
+                suffix = f".{first}.{second}"
+                for p in parents:
+                    if p.startswith("source.") and p.endswith(suffix):
+                        return p
+            else:
+                return _by_name(parents, second or first)
+    return parents[0]

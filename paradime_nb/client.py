@@ -1,0 +1,78 @@
+"""``Paradime``: a store plus a source of runs, with the analyses as ``.metadata``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .metadata import MetadataClient
+from .sources import DemoSource, RunSource, open_path
+from .store import Store
+
+
+class Paradime:
+    """Entry point. ``Paradime(...)`` talks to a Paradime workspace;
+    ``Paradime.from_path(path)`` reads a saved-runs folder or a dbt target folder;
+    ``Paradime.demo()`` reads the bundled demo runs.
+
+    ``database`` is ``":memory:"`` (default) or a file that keeps history between kernels.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        api_endpoint: str | None = None,
+        workspace_uid: str | None = None,
+        database: str | Path = ":memory:",
+        *,
+        cache_dir: str | Path | None = None,
+        strict: bool = False,
+        **bolt_options: Any,
+    ) -> None:
+        from .sources.bolt import BoltSource  # noqa: PLC0415  (requests only when the API is used)
+
+        source = BoltSource.from_credentials(
+            api_key=api_key, api_secret=api_secret, api_endpoint=api_endpoint,
+            workspace_uid=workspace_uid, cache_dir=cache_dir, **bolt_options,
+        )
+        self._setup(source, database, strict)
+
+    def _setup(self, source: RunSource | None, database: str | Path, strict: bool) -> None:
+        self.source = source
+        self.store = Store(database)
+        self.metadata = MetadataClient(self.store, source, strict=strict)
+
+    @classmethod
+    def from_source(cls, source: RunSource | None, database: str | Path = ":memory:", *, strict: bool = False) -> Paradime:
+        """A client over any ``RunSource`` (or none: analyses over an existing store file)."""
+        self = cls.__new__(cls)
+        self._setup(source, database, strict)
+        return self
+
+    @classmethod
+    def from_path(cls, path: str | Path, database: str | Path = ":memory:", *, schedule_name: str | None = None,
+                  strict: bool = False) -> Paradime:
+        """A saved-runs folder (one schedule or several), or a dbt project / ``target/`` folder
+        (one schedule, named after the folder unless ``schedule_name`` is given)."""
+        return cls.from_source(open_path(path, schedule_name), database, strict=strict)
+
+    @classmethod
+    def demo(cls, database: str | Path = ":memory:") -> Paradime:
+        """The bundled demo: 12 daily runs of the schedule ``jaffle-daily``."""
+        return cls.from_source(DemoSource(), database)
+
+    def close(self) -> None:
+        if self.source is not None:
+            self.source.close()
+        self.store.close()
+
+    def __enter__(self) -> Paradime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        where = self.source.description if self.source is not None else "no source"
+        return f"Paradime(source={where!r}, database={self.store.database!r})"

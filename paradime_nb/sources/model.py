@@ -1,0 +1,148 @@
+"""What a source yields: schedules, runs, commands and the artifact files they left.
+
+Sources know where files live, nothing about what is inside them. Every source (the
+Paradime API, a saved-runs folder, a dbt ``target/`` folder, the bundled demo) speaks
+this small vocabulary, so the store loads them all the same way.
+"""
+
+from __future__ import annotations
+
+import difflib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from ..errors import ScheduleNotFoundError
+
+RUNNING_STATES = frozenset({"STARTING", "RUNNING", "QUEUED", "PENDING"})
+
+
+@dataclass(frozen=True)
+class ScheduleInfo:
+    slug: str
+    name: str
+    cron: str | None = None
+    owner: str | None = None
+    commands: tuple[str, ...] = ()
+    git_branch: str | None = None
+    suspended: bool | None = None
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: int
+    state: str | None = None
+    started_at: datetime | None = None  # UTC, naive
+    ended_at: datetime | None = None
+    actor: str | None = None
+    actor_email: str | None = None
+    git_branch: str | None = None
+    git_commit: str | None = None
+    pull_request_id: str | None = None
+    parent_run_id: int | None = None
+    description: str | None = None
+
+    @property
+    def is_running(self) -> bool:
+        return (self.state or "").upper() in RUNNING_STATES
+
+
+@dataclass(frozen=True)
+class ArtifactFile:
+    """One file a command left; ``read()`` returns its bytes (gzip allowed)."""
+
+    path: str
+    reader: Callable[[], bytes] = field(repr=False, compare=False)
+    size: int | None = None
+
+    def read(self) -> bytes:
+        return self.reader()
+
+
+@dataclass(frozen=True)
+class CommandInfo:
+    index: int  # 1-based execution order within the run
+    command: str
+    return_code: int | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    command_id: int | None = None
+    files: tuple[ArtifactFile, ...] = ()
+
+
+@dataclass
+class RunData:
+    schedule: ScheduleInfo
+    run: RunInfo
+    commands: list[CommandInfo]
+    notes: list[str] = field(default_factory=list)
+
+
+ProgressFactory = Callable[..., object]
+
+
+class RunSource(ABC):
+    """Where runs come from. Subclasses list schedules and runs, and fetch run data."""
+
+    #: Shown in messages ("in /path/to/runs", "in the Paradime workspace").
+    description: str = ""
+
+    @abstractmethod
+    def schedules(self) -> list[ScheduleInfo]: ...
+
+    @abstractmethod
+    def runs(self, schedule: ScheduleInfo, *, limit: int | None = None, since: datetime | None = None) -> list[RunInfo]:
+        """Runs newest first: at most ``limit``, or those started at/after ``since``."""
+
+    @abstractmethod
+    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo]) -> Iterator[RunData]:
+        """Yield each run's commands with the artifact files the store needs."""
+
+    def schedule(self, name: str) -> ScheduleInfo:
+        """Resolve a slug or a display name; unknown names get close matches in the error."""
+        known = self.schedules()
+        for s in known:
+            if name == s.slug:
+                return s
+        for s in known:
+            if name == s.name:
+                return s
+        lowered = name.strip().lower()
+        for s in known:
+            if lowered in (s.slug.lower(), s.name.lower()):
+                return s
+        choices = [s.slug for s in known] + [s.name for s in known if s.name != s.slug]
+        close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+        raise ScheduleNotFoundError(name, close, self.description)
+
+    def close(self) -> None:
+        """Release connections; sources without any need nothing."""
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """Bolt's ``"2024-11-28 08:00:01"`` (UTC) or ISO 8601 -> naive UTC; anything else None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def select_runs(runs: list[RunInfo], limit: int | None, since: datetime | None) -> list[RunInfo]:
+    """Newest first, then cut by ``since`` and ``limit`` (shared by the folder sources)."""
+    ordered = sorted(runs, key=lambda r: (r.started_at or datetime.min, r.run_id), reverse=True)
+    if since is not None:
+        ordered = [r for r in ordered if r.started_at is not None and r.started_at >= since]
+    if limit is not None:
+        ordered = ordered[:limit]
+    return ordered
+
+
+def days_ago(days: float, now: datetime | None = None) -> datetime:
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    return now - timedelta(days=days)

@@ -1,0 +1,180 @@
+"""A folder of saved schedule runs (the layout of ``../shared/fixtures/runs``).
+
+``<slug>/schedule.json``, ``<slug>/<run id>/run.json``, ``<slug>/<run id>/<k>_<name>/command.json``
+and the artifacts each command left below its folder. The JSON field names are the
+Paradime API's, so the loopback server can serve the same folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..artifacts import artifact_kind
+from ..errors import RunNotFoundError, SourceError
+from .commands import wanted_files
+from .model import ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo, parse_timestamp, select_runs
+
+
+def is_schedule_folder(path: Path) -> bool:
+    return (path / "schedule.json").is_file() or any(_run_dirs(path))
+
+
+def _run_dirs(path: Path) -> Iterator[Path]:
+    if not path.is_dir():
+        return
+    for child in path.iterdir():
+        if child.is_dir() and (child / "run.json").is_file():
+            yield child
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise SourceError(f"{path}: missing") from None
+    except (orjson.JSONDecodeError, OSError) as exc:
+        raise SourceError(f"{path}: cannot be read as JSON ({exc})") from None
+
+
+def schedule_from_json(data: dict, fallback_slug: str) -> ScheduleInfo:
+    slug = data.get("slug") if isinstance(data.get("slug"), str) else fallback_slug
+    commands = data.get("commands")
+    return ScheduleInfo(
+        slug=slug,
+        name=data.get("name") if isinstance(data.get("name"), str) else slug,
+        cron=data.get("schedule"),
+        owner=data.get("owner"),
+        commands=tuple(c for c in commands if isinstance(c, str)) if isinstance(commands, list) else (),
+        git_branch=data.get("gitBranch"),
+        suspended=data.get("suspended"),
+    )
+
+
+def run_from_json(data: dict) -> RunInfo:
+    """A run as the API's ``listBoltRuns`` (or a saved ``run.json``) describes it."""
+    git = data.get("gitInfo") if isinstance(data.get("gitInfo"), dict) else {}
+    parent = data.get("parentScheduleRunId")
+    pr = git.get("pullRequestId")
+    return RunInfo(
+        run_id=int(data["id"]),
+        state=data.get("state"),
+        started_at=parse_timestamp(data.get("startDttm")),
+        ended_at=parse_timestamp(data.get("endDttm")),
+        actor=data.get("actor"),
+        actor_email=data.get("actorEmail"),
+        git_branch=git.get("branch"),
+        git_commit=git.get("commitHash"),
+        pull_request_id=None if pr is None else str(pr),
+        parent_run_id=parent if isinstance(parent, int) else None,
+        description=data.get("description") if isinstance(data.get("description"), str) else None,
+    )
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+class SavedRunsSource(RunSource):
+    """One schedule folder, or a folder holding several schedule folders."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise SourceError(f"{self.root}: not a folder")
+        self.description = str(self.root)
+        if is_schedule_folder(self.root):
+            self._folders = [self.root]
+        else:
+            self._folders = sorted(p for p in self.root.iterdir() if p.is_dir() and is_schedule_folder(p))
+        if not self._folders:
+            raise SourceError(f"{self.root}: no saved schedule runs here (expected <slug>/schedule.json or <run id>/run.json)")
+
+    @functools.cached_property
+    def _schedules(self) -> dict[str, tuple[ScheduleInfo, Path]]:
+        found: dict[str, tuple[ScheduleInfo, Path]] = {}
+        for folder in self._folders:
+            meta = folder / "schedule.json"
+            data = read_json(meta) if meta.is_file() else {}
+            info = schedule_from_json(data if isinstance(data, dict) else {}, folder.name)
+            found[info.slug] = (info, folder)
+        return found
+
+    def schedules(self) -> list[ScheduleInfo]:
+        return [info for info, _ in self._schedules.values()]
+
+    def _folder(self, schedule: ScheduleInfo) -> Path:
+        return self._schedules[schedule.slug][1]
+
+    def runs(self, schedule: ScheduleInfo, *, limit: int | None = None, since: datetime | None = None) -> list[RunInfo]:
+        runs = []
+        for run_dir in _run_dirs(self._folder(schedule)):
+            data = read_json(run_dir / "run.json")
+            try:
+                runs.append(run_from_json(data))
+            except (KeyError, TypeError, ValueError):
+                raise SourceError(f"{run_dir / 'run.json'}: no integer 'id'") from None
+        return select_runs(runs, limit, since)
+
+    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo]) -> Iterator[RunData]:
+        folder = self._folder(schedule)
+        for run in runs:
+            run_dir = folder / str(run.run_id)
+            if not (run_dir / "run.json").is_file():
+                raise RunNotFoundError(f"run {run.run_id} of {schedule.slug!r} not found in {folder}")
+            yield self._run_data(schedule, run, run_dir)
+
+    def _run_data(self, schedule: ScheduleInfo, run: RunInfo, run_dir: Path) -> RunData:
+        raw: list[tuple[dict, Path, dict[str, Path]]] = []
+        for cmd_dir in sorted(p for p in run_dir.iterdir() if p.is_dir()):
+            meta = cmd_dir / "command.json"
+            if not meta.is_file():
+                continue
+            data = read_json(meta)
+            files = {}
+            for dirpath, _dirs, names in os.walk(cmd_dir):
+                for name in names:
+                    full = Path(dirpath) / name
+                    rel = full.relative_to(cmd_dir).as_posix()
+                    if artifact_kind(rel) is not None:
+                        files[rel[:-3] if rel.endswith(".gz") else rel] = full
+            raw.append((data, cmd_dir, files))
+        raw.sort(key=lambda item: (_int(item[0].get("id")), _prefix(item[1].name)))
+        indexed = [(i + 1, str(d.get("command") or ""), list(files)) for i, (d, _dir, files) in enumerate(raw)]
+        wanted = wanted_files(indexed)
+        commands = []
+        for (index, line, _paths), (data, _dir, files) in zip(indexed, raw):
+            kept = tuple(
+                ArtifactFile(path, functools.partial(_read_file, str(full)), full.stat().st_size)
+                for path, full in sorted(files.items())
+                if (index, path) in wanted
+            )
+            commands.append(
+                CommandInfo(
+                    index=index,
+                    command=line,
+                    return_code=data.get("returnCode") if isinstance(data.get("returnCode"), int) else None,
+                    started_at=parse_timestamp(data.get("startDttm")),
+                    ended_at=parse_timestamp(data.get("endDttm")),
+                    command_id=data.get("id") if isinstance(data.get("id"), int) else None,
+                    files=kept,
+                )
+            )
+        notes = [] if any(c.files for c in commands) else ["no command of this run left dbt artifacts"]
+        return RunData(schedule=schedule, run=run, commands=commands, notes=notes)
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) else 2**62
+
+
+def _prefix(name: str) -> int:
+    head = name.split("_", 1)[0]
+    return int(head) if head.isdigit() else 2**62

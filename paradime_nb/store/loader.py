@@ -1,0 +1,202 @@
+"""One run's files -> parsed tables, ready for one bulk transaction.
+
+Everything that can fail on bad input (reading, decoding, validating) happens here,
+before the store is touched, so a bad file leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ..artifacts import ParsedCatalog, ParsedFreshness, ParsedManifest, ParsedRunResults, artifact_kind, read_artifact
+from ..artifacts.run_results import EXECUTING_WHICH
+from ..sources.commands import EXECUTING, command_kind
+from ..sources.model import RunData
+
+# args.which -> the subcommand users type
+_WHICH_NAMES = {"generate": "docs generate", "freshness": "source freshness", "source": "source freshness"}
+
+
+@dataclass
+class PreparedRun:
+    """Column dicts per store table, plus the constant run identity added at insert."""
+
+    schedule_name: str
+    run_id: int
+    tables: dict[str, dict[str, list]] = field(default_factory=dict)
+    run_row: dict[str, Any] = field(default_factory=dict)
+    schedule_row: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, table: str, columns: dict[str, list], **constant: Any) -> None:
+        """Append ``columns`` (plus per-row constants) to ``table``."""
+        n = len(next(iter(columns.values()))) if columns else 0
+        if n == 0:
+            return
+        target = self.tables.setdefault(table, {})
+        if not target:
+            for key in list(columns) + list(constant):
+                target[key] = []
+        for key, values in columns.items():
+            target[key].extend(values)
+        for key, value in constant.items():
+            target[key].extend([value] * n)
+
+    def row_count(self, table: str) -> int:
+        cols = self.tables.get(table)
+        return len(next(iter(cols.values()))) if cols else 0
+
+
+def prepare_run(data: RunData, *, strict: bool = False, source: str = "") -> PreparedRun:
+    run, schedule = data.run, data.schedule
+    prepared = PreparedRun(schedule_name=schedule.slug, run_id=run.run_id)
+    manifest: ParsedManifest | None = None
+    manifest_index: int | None = None
+    catalog: ParsedCatalog | None = None
+    seen_invocations: set[tuple[str, str]] = set()
+    freshness_parts: list[tuple[int, ParsedFreshness]] = []
+    commands: dict[str, list] = {k: [] for k in _COMMAND_COLUMNS}
+    artifacts: dict[str, list] = {k: [] for k in _ARTIFACT_COLUMNS}
+    dbt_version = None
+
+    for cmd in data.commands:
+        line_kind = command_kind(cmd.command)
+        dbt_command, executes, result_count, freshness_count = line_kind, None, None, None
+        for file in cmd.files:
+            kind = artifact_kind(file.path)
+            if kind is None:
+                continue
+            raw = file.read()
+            parsed = read_artifact(raw, _display_path(data, cmd.index, file.path), kind, strict=strict)
+            used, note = True, None
+            key = (kind, parsed.invocation_id or f"{cmd.index}:{file.path}")
+            if kind in ("run_results", "sources") and key in seen_invocations:
+                used, note = False, "same dbt invocation as an earlier command's file"
+            seen_invocations.add(key)
+            dbt_version = parsed.dbt_version or dbt_version
+            if isinstance(parsed, ParsedManifest):
+                manifest, manifest_index = parsed, cmd.index
+            elif isinstance(parsed, ParsedCatalog):
+                catalog = parsed
+            elif isinstance(parsed, ParsedRunResults):
+                dbt_command = _WHICH_NAMES.get(parsed.which or "", parsed.which) or dbt_command
+                counts = parsed.executes_nodes
+                if counts is None:  # no args.which (old files): trust the command line
+                    counts = line_kind in EXECUTING or line_kind is None
+                executes = counts
+                if not counts:
+                    used, note = False, f"`dbt {dbt_command}` results do not count for node status"
+                elif used:
+                    result_count = len(parsed.results["unique_id"])
+                    prepared.add(
+                        "dbt_run_results", parsed.results,
+                        command_index=cmd.index, dbt_command=dbt_command, invocation_id=parsed.invocation_id,
+                    )
+            elif isinstance(parsed, ParsedFreshness):
+                dbt_command = dbt_command or "source freshness"
+                if used:
+                    freshness_count = len(parsed.results["unique_id"])
+                    freshness_parts.append((cmd.index, parsed))
+            _artifact_row(artifacts, cmd.index, file.path, kind, parsed, len(raw), used, note)
+        _command_row(commands, cmd, dbt_command, executes, result_count, freshness_count)
+
+    prepared.add("commands", commands)
+    prepared.add("artifacts", artifacts)
+    names: dict[str, tuple[str | None, str | None]] = {}
+    if manifest is not None:
+        prepared.add("model_metadata", manifest.nodes)
+        prepared.add("node_edges", manifest.edges)
+        prepared.add("test_metadata", manifest.tests)
+        nodes = manifest.nodes
+        for uid, rtype, source_name, name in zip(nodes["unique_id"], nodes["resource_type"], nodes["source_name"], nodes["name"]):
+            if rtype == "source":
+                names[uid] = (source_name, name)
+    for index, parsed in freshness_parts:
+        ids = parsed.results["unique_id"]
+        prepared.add(
+            "dbt_source_freshness_results",
+            {
+                **parsed.results,
+                "source_name": [names.get(u, (None, None))[0] for u in ids],
+                "table_name": [names.get(u, (None, None))[1] for u in ids],
+            },
+            command_index=index,
+            invocation_id=parsed.invocation_id,
+        )
+    if catalog is not None:
+        prepared.add("catalog_nodes", catalog.nodes)
+        prepared.add("catalog_columns", catalog.columns)
+
+    notes = list(data.notes)
+    if manifest is None:
+        notes.append("no manifest.json: this run has results but no node metadata")
+    prepared.run_row = {
+        "schedule_name": schedule.slug,
+        "run_id": run.run_id,
+        "state": run.state,
+        "started_at": run.started_at,
+        "ended_at": run.ended_at,
+        "duration_seconds": (run.ended_at - run.started_at).total_seconds() if run.started_at and run.ended_at else None,
+        "actor": run.actor,
+        "actor_email": run.actor_email,
+        "git_branch": run.git_branch,
+        "git_commit": run.git_commit,
+        "pull_request_id": run.pull_request_id,
+        "parent_run_id": run.parent_run_id,
+        "description": run.description,
+        "notes": notes,
+        "dbt_version": dbt_version,
+        "manifest_command_index": manifest_index,
+        "node_count": manifest.node_count if manifest is not None else 0,
+        "loaded_at": datetime.now(timezone.utc).replace(tzinfo=None),
+    }
+    prepared.schedule_row = {
+        "schedule_name": schedule.slug,
+        "display_name": schedule.name,
+        "cron": schedule.cron,
+        "owner": schedule.owner,
+        "commands": list(schedule.commands),
+        "git_branch": schedule.git_branch,
+        "suspended": schedule.suspended,
+        "source": source,
+    }
+    return prepared
+
+
+def _display_path(data: RunData, index: int, path: str) -> str:
+    return f"{data.schedule.slug}/run {data.run.run_id}/command {index}/{path}"
+
+
+_COMMAND_COLUMNS = (
+    "command_index", "command_id", "command", "dbt_command", "exit_code", "started_at", "ended_at",
+    "duration_seconds", "executes_nodes", "result_count", "freshness_count",
+)
+_ARTIFACT_COLUMNS = (
+    "command_index", "path", "kind", "schema_version", "dbt_version", "generated_at", "invocation_id",
+    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note",
+)
+
+
+def _command_row(cols: dict[str, list], cmd: Any, dbt_command: str | None, executes: bool | None,
+                 result_count: int | None, freshness_count: int | None) -> None:
+    if executes is None:
+        executes = dbt_command in EXECUTING or dbt_command in EXECUTING_WHICH
+    duration = (cmd.ended_at - cmd.started_at).total_seconds() if cmd.started_at and cmd.ended_at else None
+    values = (
+        cmd.index, cmd.command_id, cmd.command, dbt_command, cmd.return_code, cmd.started_at, cmd.ended_at,
+        duration, executes, result_count, freshness_count,
+    )
+    for key, value in zip(_COMMAND_COLUMNS, values):
+        cols[key].append(value)
+
+
+def _artifact_row(cols: dict[str, list], index: int, path: str, kind: str, parsed: Any, size: int,
+                  used: bool, note: str | None) -> None:
+    values = (
+        index, path, kind, parsed.schema_version, parsed.dbt_version, parsed.generated_at, parsed.invocation_id,
+        getattr(parsed, "which", None), getattr(parsed, "invocation_command", None),
+        getattr(parsed, "elapsed_time", None), size, used, note,
+    )
+    for key, value in zip(_ARTIFACT_COLUMNS, values):
+        cols[key].append(value)

@@ -1,0 +1,214 @@
+-- paradime_nb store schema. Every row carries schedule_name and run_id: history over many
+-- runs is the normal case. All timestamps are UTC (TIMESTAMP without zone).
+-- Large tables have no keys or indexes: loads are bulk and analyses scan.
+
+CREATE TABLE IF NOT EXISTS store_info (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS schedules (
+    schedule_name VARCHAR PRIMARY KEY,   -- the slug
+    display_name VARCHAR,
+    cron VARCHAR,
+    owner VARCHAR,
+    commands VARCHAR[],
+    git_branch VARCHAR,
+    suspended BOOLEAN,
+    source VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS runs (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    state VARCHAR,
+    started_at TIMESTAMP,
+    ended_at TIMESTAMP,
+    duration_seconds DOUBLE,
+    actor VARCHAR,
+    actor_email VARCHAR,
+    git_branch VARCHAR,
+    git_commit VARCHAR,
+    pull_request_id VARCHAR,
+    parent_run_id BIGINT,
+    description VARCHAR,
+    notes VARCHAR[],
+    dbt_version VARCHAR,
+    manifest_command_index INTEGER,   -- which command's manifest model_metadata holds
+    node_count INTEGER,               -- nodes in that manifest (0: the run left none)
+    loaded_at TIMESTAMP,
+    PRIMARY KEY (schedule_name, run_id)
+);
+
+CREATE TABLE IF NOT EXISTS commands (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    command_index INTEGER NOT NULL,   -- 1-based execution order
+    command_id BIGINT,
+    command VARCHAR,                  -- the full command line
+    dbt_command VARCHAR,              -- run, test, build, seed, snapshot, source freshness, docs generate, ...
+    exit_code INTEGER,                -- NULL: still running
+    started_at TIMESTAMP,
+    ended_at TIMESTAMP,
+    duration_seconds DOUBLE,
+    executes_nodes BOOLEAN,           -- its run_results count for node statuses
+    result_count INTEGER,
+    freshness_count INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS artifacts (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    command_index INTEGER NOT NULL,
+    path VARCHAR,
+    kind VARCHAR,                     -- manifest, run_results, sources, catalog
+    schema_version INTEGER,
+    dbt_version VARCHAR,
+    generated_at TIMESTAMP,
+    invocation_id VARCHAR,
+    which VARCHAR,                    -- run_results args.which
+    invocation_command VARCHAR,
+    elapsed_time DOUBLE,
+    size_bytes BIGINT,
+    used BOOLEAN,                     -- FALSE: read but not counted (docs generate, a repeated invocation)
+    note VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS dbt_run_results (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    command_index INTEGER NOT NULL,
+    dbt_command VARCHAR,
+    unique_id VARCHAR NOT NULL,
+    result_index INTEGER,
+    status VARCHAR,
+    execution_time DOUBLE,
+    compile_started_at TIMESTAMP,
+    compile_completed_at TIMESTAMP,
+    execute_started_at TIMESTAMP,
+    execute_completed_at TIMESTAMP,
+    message VARCHAR,
+    failures BIGINT,
+    thread_id VARCHAR,
+    rows_affected BIGINT,
+    adapter_response JSON,
+    relation_name VARCHAR,
+    invocation_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS dbt_source_freshness_results (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    command_index INTEGER NOT NULL,
+    unique_id VARCHAR NOT NULL,
+    source_name VARCHAR,              -- from the run's manifest
+    table_name VARCHAR,
+    status VARCHAR,                   -- pass, warn, error, runtime error
+    max_loaded_at TIMESTAMP,
+    snapshotted_at TIMESTAMP,
+    age_seconds DOUBLE,
+    warn_after_count BIGINT,
+    warn_after_period VARCHAR,
+    warn_after_seconds BIGINT,
+    error_after_count BIGINT,
+    error_after_period VARCHAR,
+    error_after_seconds BIGINT,
+    freshness_filter VARCHAR,
+    error VARCHAR,
+    execution_time DOUBLE,
+    execute_started_at TIMESTAMP,
+    execute_completed_at TIMESTAMP,
+    invocation_id VARCHAR
+);
+
+-- The run's manifest nodes: models, seeds, snapshots, tests, unit tests, sources,
+-- exposures (and analyses, metrics, semantic models, saved queries, functions).
+CREATE TABLE IF NOT EXISTS model_metadata (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    unique_id VARCHAR NOT NULL,
+    resource_type VARCHAR,
+    name VARCHAR,
+    package_name VARCHAR,
+    version VARCHAR,
+    latest_version VARCHAR,
+    is_latest_version BOOLEAN,
+    materialized VARCHAR,
+    database_name VARCHAR,
+    schema_name VARCHAR,
+    alias VARCHAR,
+    relation_name VARCHAR,
+    tags VARCHAR[],
+    meta JSON,
+    owner VARCHAR,
+    description VARCHAR,
+    original_file_path VARCHAR,
+    path VARCHAR,
+    access VARCHAR,
+    group_name VARCHAR,
+    language VARCHAR,
+    enabled BOOLEAN,
+    fqn VARCHAR[],
+    source_name VARCHAR,
+    identifier VARCHAR,
+    loader VARCHAR,
+    loaded_at_field VARCHAR,
+    warn_after_count BIGINT,
+    warn_after_period VARCHAR,
+    warn_after_seconds BIGINT,
+    error_after_count BIGINT,
+    error_after_period VARCHAR,
+    error_after_seconds BIGINT,
+    freshness_filter VARCHAR,
+    exposure_type VARCHAR,
+    exposure_label VARCHAR,
+    exposure_url VARCHAR,
+    maturity VARCHAR,
+    checksum VARCHAR
+);
+
+-- depends_on edges of the run's manifest: parent -> child, sources and exposures included.
+CREATE TABLE IF NOT EXISTS node_edges (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    parent_id VARCHAR NOT NULL,
+    child_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS test_metadata (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    unique_id VARCHAR NOT NULL,
+    test_type VARCHAR,                -- generic, singular, unit
+    test_name VARCHAR,                -- generic test macro (unique, not_null, ...)
+    test_namespace VARCHAR,
+    tested_node VARCHAR,              -- attached node; NULL for a singular test over several
+    column_name VARCHAR,
+    severity VARCHAR,                 -- error, warn
+    warn_if VARCHAR,
+    error_if VARCHAR,
+    store_failures BOOLEAN,
+    test_kwargs JSON
+);
+
+CREATE TABLE IF NOT EXISTS catalog_nodes (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    unique_id VARCHAR NOT NULL,
+    table_type VARCHAR,
+    table_owner VARCHAR,
+    table_comment VARCHAR,
+    column_count INTEGER,
+    row_count BIGINT,
+    bytes BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS catalog_columns (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    unique_id VARCHAR NOT NULL,
+    column_name VARCHAR,
+    column_index INTEGER,
+    data_type VARCHAR,
+    column_comment VARCHAR
+);

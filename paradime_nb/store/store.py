@@ -1,0 +1,192 @@
+"""The DuckDB store: schema, one transaction per run, reads through fresh cursors.
+
+In memory by default; a file path persists history across kernels. Writers serialise on
+a lock; readers use their own cursor, so analyses called from other threads while a run
+loads see the last committed state, never half a run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..errors import StoreError, StoreLockedError
+from . import sql
+from .loader import PreparedRun
+
+SCHEMA_VERSION = "1"
+RUN_TABLES = (
+    "commands", "artifacts", "dbt_run_results", "dbt_source_freshness_results", "model_metadata",
+    "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
+)
+# A run stored in one of these states is replaced when loaded again: it was still going.
+UNFINISHED_STATES = ("STARTING", "RUNNING", "QUEUED", "PENDING")
+
+
+def _sql_file(name: str) -> str:
+    return (resources.files("paradime_nb.store") / name).read_text(encoding="utf-8")
+
+
+class Store:
+    def __init__(self, database: str | Path = ":memory:", *, read_only: bool = False) -> None:
+        self.database = str(database)
+        try:
+            self._con = duckdb.connect(self.database, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"{self.database} is open in another process (DuckDB allows one writer); "
+                    "close it there or use another file"
+                ) from None
+            raise StoreError(f"cannot open {self.database}: {exc}") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open {self.database}: {exc}") from None
+        self._write_lock = threading.RLock()
+        self._columns: dict[str, dict[str, str]] = {}
+        if not read_only:
+            self._init_schema()
+        self._load_columns()
+
+    # --- set-up ---------------------------------------------------------------------
+
+    def _init_schema(self) -> None:
+        con = self._con
+        try:
+            con.execute(_sql_file("schema.sql"))
+            row = con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                con.execute("INSERT INTO store_info VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            elif row[0] != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.database} was written by another paradime_nb schema (v{row[0]}, this is "
+                    f"v{SCHEMA_VERSION}); load into a new file"
+                )
+            con.execute(sql.MACROS)
+            con.execute(_sql_file("views.sql"))
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot prepare the schema in {self.database}: {exc}") from None
+
+    def _load_columns(self) -> None:
+        for table, column, dtype in self._con.execute(sql.TABLE_COLUMNS).fetchall():
+            self._columns.setdefault(table, {})[column] = dtype
+
+    # --- reading --------------------------------------------------------------------
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection itself (jupysql registers it for %%sql cells)."""
+        return self._con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def query(self, query: str, parameters: Sequence[Any] | Mapping[str, Any] | None = None):
+        """Run ``query`` with bound parameters and return a pandas DataFrame."""
+        cur = self.cursor()
+        try:
+            return cur.execute(query, parameters).df() if parameters is not None else cur.execute(query).df()
+        finally:
+            cur.close()
+
+    def fetchall(self, query: str, parameters: Sequence[Any] | Mapping[str, Any] | None = None) -> list[tuple]:
+        cur = self.cursor()
+        try:
+            return cur.execute(query, parameters if parameters is not None else []).fetchall()
+        finally:
+            cur.close()
+
+    def stored_runs(self, schedule_name: str) -> dict[int, str | None]:
+        """run id -> state of every stored run of a schedule."""
+        return dict(self.fetchall(sql.STORED_RUNS, [schedule_name]))
+
+    def schedules(self) -> list[str]:
+        return [r[0] for r in self.fetchall("SELECT schedule_name FROM schedules ORDER BY schedule_name")]
+
+    # --- writing --------------------------------------------------------------------
+
+    def write_run(self, prepared: PreparedRun, *, replace: bool = False) -> bool:
+        """Store one run in one transaction. False when it was already stored (and finished);
+        ``replace=True`` swaps a stored run for this one in the same transaction."""
+        key = [prepared.schedule_name, prepared.run_id]
+        with self._write_lock, self._transaction() as cur:
+            row = cur.execute("SELECT state FROM runs WHERE schedule_name = ? AND run_id = ?", key).fetchone()
+            if row is not None:
+                if not replace and (row[0] or "").upper() not in UNFINISHED_STATES:
+                    return False
+                for table in ("runs", *RUN_TABLES):
+                    cur.execute(sql.delete_run(table), key)
+            self._insert(cur, "schedules", {k: [v] for k, v in prepared.schedule_row.items()}, upsert=True)
+            self._insert(cur, "runs", {k: [v] for k, v in prepared.run_row.items()})
+            for table, columns in prepared.tables.items():
+                self._insert(cur, table, columns, constants=key)
+        return True
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        except BaseException as exc:
+            try:
+                cur.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            cur.close()
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(f"writing to {self.database} failed, nothing was stored: {exc}") from None
+            raise
+        else:
+            try:
+                cur.execute("COMMIT")
+            except duckdb.Error as exc:
+                raise StoreError(f"committing to {self.database} failed, nothing was stored: {exc}") from None
+            finally:
+                cur.close()
+
+    def _insert(self, cur: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list],
+                constants: Sequence[Any] | None = None, upsert: bool = False) -> None:
+        import pyarrow as pa  # noqa: PLC0415  (import cost: only when loading)
+
+        known = self._columns[table]
+        staged = pa.table({name: _arrow_column(values, known.get(name)) for name, values in columns.items() if name in known})
+        cur.register("_paradime_stage", staged)
+        try:
+            text = {f.name for f in staged.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)}
+            statement = sql.insert_from_stage(table, staged.schema.names, known, text, with_run=constants is not None, upsert=upsert)
+            cur.execute(statement, list(constants) if constants is not None else [])
+        finally:
+            cur.unregister("_paradime_stage")
+
+    def delete_runs(self, schedule_name: str, run_ids: Sequence[int] | None = None) -> int:
+        """Forget stored runs (all of a schedule's when ``run_ids`` is None)."""
+        with self._write_lock, self._transaction() as cur:
+            ids = [r[0] for r in cur.execute(sql.STORED_RUNS, [schedule_name]).fetchall()]
+            chosen = ids if run_ids is None else [i for i in ids if i in set(run_ids)]
+            for run_id in chosen:
+                for table in ("runs", *RUN_TABLES):
+                    cur.execute(sql.delete_run(table), [schedule_name, run_id])
+            if run_ids is None:
+                cur.execute("DELETE FROM schedules WHERE schedule_name = ?", [schedule_name])
+        return len(chosen)
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _arrow_column(values: list, duck_type: str | None):
+    import pyarrow as pa  # noqa: PLC0415
+
+    if duck_type == "VARCHAR[]":
+        return pa.array(values, type=pa.list_(pa.string()))
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        # mixed types in one column: keep the values as text rather than failing the run
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())

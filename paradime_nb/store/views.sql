@@ -1,0 +1,173 @@
+-- Views over the stored runs. "Latest" always means per schedule, ordered by the run's
+-- start time then run id. The analyses in paradime_nb.metadata build on these names, and
+-- so can %%sql cells.
+
+-- Node tables by resource type (every stored run's manifest).
+CREATE OR REPLACE VIEW dbt_models AS SELECT * FROM model_metadata WHERE resource_type = 'model';
+CREATE OR REPLACE VIEW dbt_seeds AS SELECT * FROM model_metadata WHERE resource_type = 'seed';
+CREATE OR REPLACE VIEW dbt_snapshots AS SELECT * FROM model_metadata WHERE resource_type = 'snapshot';
+CREATE OR REPLACE VIEW dbt_sources AS SELECT * FROM model_metadata WHERE resource_type = 'source';
+CREATE OR REPLACE VIEW dbt_exposures AS SELECT * FROM model_metadata WHERE resource_type = 'exposure';
+CREATE OR REPLACE VIEW dbt_tests AS
+SELECT m.*, t.* EXCLUDE (schedule_name, run_id, unique_id)
+FROM model_metadata m
+JOIN test_metadata t USING (schedule_name, run_id, unique_id);
+
+-- The run whose manifest describes each schedule now: the latest run that left one.
+CREATE OR REPLACE VIEW latest_manifest_runs AS
+SELECT schedule_name, run_id, started_at
+FROM runs
+WHERE node_count > 0
+QUALIFY row_number() OVER (PARTITION BY schedule_name ORDER BY started_at DESC NULLS LAST, run_id DESC) = 1;
+
+CREATE OR REPLACE VIEW latest_nodes AS
+SELECT m.* FROM model_metadata m JOIN latest_manifest_runs USING (schedule_name, run_id);
+
+CREATE OR REPLACE VIEW latest_edges AS
+SELECT e.* FROM node_edges e JOIN latest_manifest_runs USING (schedule_name, run_id);
+
+CREATE OR REPLACE VIEW latest_test_metadata AS
+SELECT t.* FROM test_metadata t JOIN latest_manifest_runs USING (schedule_name, run_id);
+
+-- A node's status within one run: its result in the last command that executed it (a
+-- model that errors in `dbt run` and succeeds in `dbt retry` is a success).
+CREATE OR REPLACE VIEW run_node_results AS
+SELECT r.*, ru.started_at AS run_started_at, ru.state AS run_state
+FROM dbt_run_results r
+JOIN runs ru USING (schedule_name, run_id)
+QUALIFY row_number() OVER (
+    PARTITION BY r.schedule_name, r.run_id, r.unique_id
+    ORDER BY r.command_index DESC, r.result_index DESC) = 1;
+
+-- Each node's latest execution over the loaded runs (run id and time tell how stale).
+CREATE OR REPLACE VIEW latest_node_results AS
+SELECT r.*, ru.started_at AS run_started_at, ru.state AS run_state
+FROM dbt_run_results r
+JOIN runs ru USING (schedule_name, run_id)
+QUALIFY row_number() OVER (
+    PARTITION BY r.schedule_name, r.unique_id
+    ORDER BY ru.started_at DESC NULLS LAST, r.run_id DESC, r.command_index DESC, r.result_index DESC) = 1;
+
+-- Each source's latest freshness check over the loaded runs.
+CREATE OR REPLACE VIEW latest_source_freshness AS
+SELECT f.*, ru.started_at AS run_started_at
+FROM dbt_source_freshness_results f
+JOIN runs ru USING (schedule_name, run_id)
+QUALIFY row_number() OVER (
+    PARTITION BY f.schedule_name, f.unique_id
+    ORDER BY ru.started_at DESC NULLS LAST, f.run_id DESC, f.command_index DESC) = 1;
+
+-- Which node each test of the latest manifest tests: its attached node, or for a singular
+-- test without one, every node it reads.
+CREATE OR REPLACE VIEW latest_test_targets AS
+SELECT t.schedule_name, t.unique_id AS test_id, t.tested_node AS node_id
+FROM latest_test_metadata t
+WHERE t.tested_node IS NOT NULL
+UNION ALL
+SELECT t.schedule_name, t.unique_id AS test_id, e.parent_id AS node_id
+FROM latest_test_metadata t
+JOIN latest_edges e ON e.schedule_name = t.schedule_name AND e.child_id = t.unique_id
+WHERE t.tested_node IS NULL;
+
+-- Health of every executable node of the latest manifest. Rules (also in the README):
+--   critical: the node errored; or one of its tests failed or errored with severity
+--             error; or an upstream source is past error_after;
+--   warning:  a test warned (or failed/errored with severity warn); the node was skipped
+--             or partially succeeded; an upstream model/seed/snapshot is critical; an
+--             upstream source is past warn_after (or its check hit a runtime error);
+--   unknown:  never executed in the loaded runs;
+--   healthy:  everything else.
+-- Ephemeral models are never executed (dbt inlines them): they have no status of their own
+-- (a fail-fast "skipped" row is ignored) and their health comes from tests and upstream.
+CREATE OR REPLACE VIEW node_health AS
+WITH RECURSIVE
+nodes AS (
+    SELECT schedule_name, unique_id, resource_type, name, version, package_name, materialized
+    FROM latest_nodes
+    WHERE resource_type IN ('model', 'seed', 'snapshot')
+),
+tests AS (
+    SELECT tt.schedule_name, tt.node_id, tt.test_id, tm.severity, lr.status
+    FROM latest_test_targets tt
+    JOIN latest_test_metadata tm ON tm.schedule_name = tt.schedule_name AND tm.unique_id = tt.test_id
+    LEFT JOIN latest_node_results lr ON lr.schedule_name = tt.schedule_name AND lr.unique_id = tt.test_id
+),
+test_counts AS (
+    SELECT schedule_name, node_id,
+        count(*) AS tests_total,
+        count(*) FILTER (WHERE status = 'pass') AS tests_passed,
+        count(*) FILTER (WHERE status = 'fail') AS tests_failed,
+        count(*) FILTER (WHERE status = 'warn') AS tests_warned,
+        count(*) FILTER (WHERE status IN ('error', 'runtime error')) AS tests_errored,
+        count(*) FILTER (WHERE status = 'skipped') AS tests_skipped,
+        count(*) FILTER (WHERE status IS NULL) AS tests_not_run,
+        bool_or(status IN ('fail', 'error', 'runtime error') AND coalesce(severity, 'error') = 'error') AS has_critical_test,
+        bool_or(status = 'warn' OR (status IN ('fail', 'error', 'runtime error') AND severity = 'warn')) AS has_warning_test,
+        list(test_id ORDER BY test_id) FILTER (WHERE status IN ('fail', 'error', 'runtime error', 'warn')) AS problem_tests
+    FROM tests
+    GROUP BY ALL
+),
+own AS (
+    SELECT n.*, lr.status, lr.run_id AS status_run_id, lr.run_started_at AS status_run_started_at,
+        lr.execution_time, lr.message, lr.execute_completed_at, lr.dbt_command,
+        coalesce(tc.tests_total, 0) AS tests_total,
+        coalesce(tc.tests_passed, 0) AS tests_passed,
+        coalesce(tc.tests_failed, 0) AS tests_failed,
+        coalesce(tc.tests_warned, 0) AS tests_warned,
+        coalesce(tc.tests_errored, 0) AS tests_errored,
+        coalesce(tc.tests_skipped, 0) AS tests_skipped,
+        coalesce(tc.tests_not_run, 0) AS tests_not_run,
+        coalesce(tc.problem_tests, []) AS problem_tests,
+        CASE
+            WHEN lr.status IN ('error', 'runtime error') OR coalesce(tc.has_critical_test, FALSE) THEN 'critical'
+            WHEN lr.status IS NULL AND n.materialized IS DISTINCT FROM 'ephemeral' THEN 'unknown'
+            WHEN lr.status IN ('skipped', 'partial success') OR coalesce(tc.has_warning_test, FALSE) THEN 'warning'
+            ELSE 'healthy'
+        END AS own_health
+    FROM nodes n
+    LEFT JOIN latest_node_results lr ON lr.schedule_name = n.schedule_name AND lr.unique_id = n.unique_id
+        AND n.materialized IS DISTINCT FROM 'ephemeral'
+    LEFT JOIN test_counts tc ON tc.schedule_name = n.schedule_name AND tc.node_id = n.unique_id
+),
+origins AS (
+    SELECT schedule_name, unique_id AS origin_id, 'critical_upstream' AS kind FROM own WHERE own_health = 'critical'
+    UNION ALL
+    SELECT f.schedule_name, f.unique_id, CASE WHEN f.status = 'error' THEN 'source_error' ELSE 'source_warn' END
+    FROM latest_source_freshness f
+    JOIN latest_nodes s ON s.schedule_name = f.schedule_name AND s.unique_id = f.unique_id
+    WHERE f.status IN ('error', 'warn', 'runtime error')
+),
+reach(schedule_name, kind, origin_id, node_id) AS (
+    SELECT o.schedule_name, o.kind, o.origin_id, e.child_id
+    FROM origins o JOIN latest_edges e ON e.schedule_name = o.schedule_name AND e.parent_id = o.origin_id
+    UNION
+    SELECT r.schedule_name, r.kind, r.origin_id, e.child_id
+    FROM reach r JOIN latest_edges e ON e.schedule_name = r.schedule_name AND e.parent_id = r.node_id
+),
+upstream AS (
+    SELECT schedule_name, node_id,
+        bool_or(kind = 'critical_upstream') AS upstream_critical,
+        bool_or(kind = 'source_error') AS upstream_source_error,
+        bool_or(kind = 'source_warn') AS upstream_source_warn,
+        list(DISTINCT origin_id ORDER BY origin_id) AS upstream_problems
+    FROM reach
+    GROUP BY ALL
+)
+SELECT own.*,
+    coalesce(u.upstream_critical, FALSE) AS upstream_critical,
+    coalesce(u.upstream_source_error, FALSE) AS upstream_source_error,
+    coalesce(u.upstream_source_warn, FALSE) AS upstream_source_warn,
+    coalesce(u.upstream_problems, []) AS upstream_problems,
+    CASE
+        WHEN own_health = 'unknown' THEN 'unknown'
+        WHEN own_health = 'critical' OR coalesce(u.upstream_source_error, FALSE) THEN 'critical'
+        WHEN own_health = 'warning' OR coalesce(u.upstream_critical, FALSE) OR coalesce(u.upstream_source_warn, FALSE) THEN 'warning'
+        ELSE 'healthy'
+    END AS health_status
+FROM own
+LEFT JOIN upstream u ON u.schedule_name = own.schedule_name AND u.node_id = own.unique_id;
+
+-- Per schedule and model of the latest manifest: its status in the latest run that
+-- executed it, its tests, and its health.
+CREATE OR REPLACE VIEW models_with_tests AS
+SELECT * EXCLUDE (resource_type) FROM node_health WHERE resource_type = 'model';
