@@ -48,6 +48,7 @@ class ParsedManifest:
     nodes: Columns = field(default_factory=dict)
     edges: Columns = field(default_factory=dict)
     tests: Columns = field(default_factory=dict)
+    pending: list = field(default_factory=list, repr=False)  # generic tests to resolve by name
 
     @property
     def node_count(self) -> int:
@@ -78,6 +79,8 @@ def parse_manifest(doc: dict[str, Any], path: str, schema_version: int) -> Parse
         for key, node in entries.items():
             if isinstance(node, dict):
                 _add_node(out, key, node, section)
+    if out.pending:
+        _resolve_pending(out)
     return out
 
 
@@ -178,7 +181,9 @@ def _add_test(out: ParsedManifest, uid: str, rtype: str, node: dict, config: dic
         namespace = text(test_meta.get("namespace"))
         kwargs = dict_or_empty(test_meta.get("kwargs"))
         attached = node.get("attached_node")
-        tested = attached if isinstance(attached, str) else _tested_from_kwargs(kwargs, parents)
+        tested = attached if isinstance(attached, str) else None
+        if tested is None:
+            out.pending.append((len(t["unique_id"]), kwargs.get("model"), parents))
     else:
         test_type, test_name, namespace, kwargs = "singular", None, None, None
         attached = node.get("attached_node")
@@ -202,7 +207,7 @@ def _add_test(out: ParsedManifest, uid: str, rtype: str, node: dict, config: dic
 
 
 def _by_name(parents: list[str], name: str | None) -> str | None:
-    """The parent whose id names ``name``: ids end in ``.name`` or ``.name.vN``."""
+    """The unit test's model among its parents: ids end in ``.name`` or ``.name.vN``."""
     if not name:
         return parents[0] if parents else None
     for p in parents:
@@ -211,20 +216,27 @@ def _by_name(parents: list[str], name: str | None) -> str | None:
     return parents[0] if parents else None
 
 
-def _tested_from_kwargs(kwargs: dict, parents: list[str]) -> str | None:
-    """Old manifests have no ``attached_node``: read the ref()/source() in ``kwargs.model``."""
-    if len(parents) <= 1:
-        return parents[0] if parents else None
-    model = kwargs.get("model")
-    if isinstance(model, str):
-        m = _REF_RE.search(model)
-        if m:
-            kind, first, second = m.group(1), m.group(3), m.group(5)
+def _resolve_pending(out: ParsedManifest) -> None:
+    """Old manifests have no ``attached_node``: resolve the ref()/source() of a generic
+    test's ``kwargs.model`` by manifest names (preferring the test's own parents)."""
+    n = out.nodes
+    by_name: dict[str, list[str]] = {}
+    by_source: dict[tuple[str | None, str | None], str] = {}
+    for uid, rtype, name, source_name in zip(n["unique_id"], n["resource_type"], n["name"], n["source_name"]):
+        if rtype == "source":
+            by_source[(source_name, name)] = uid
+        elif rtype in ("model", "seed", "snapshot"):
+            by_name.setdefault(name, []).append(uid)
+    tested = out.tests["tested_node"]
+    for row, model, parents in out.pending:
+        match = _REF_RE.search(model) if isinstance(model, str) else None
+        found = None
+        if match:
+            kind, first, second = match.group(1), match.group(3), match.group(5)
             if kind == "source" and second:
-                suffix = f".{first}.{second}"
-                for p in parents:
-                    if p.startswith("source.") and p.endswith(suffix):
-                        return p
+                found = by_source.get((first, second))
             else:
-                return _by_name(parents, second or first)
-    return parents[0]
+                candidates = by_name.get(second or first, [])
+                found = next((c for c in candidates if c in parents), candidates[0] if candidates else None)
+        tested[row] = found or (parents[0] if parents else None)
+    out.pending.clear()

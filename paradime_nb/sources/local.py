@@ -72,8 +72,9 @@ class TargetFolderSource(RunSource):
     def schedules(self) -> list[ScheduleInfo]:
         return [self._schedule]
 
-    @functools.cached_property
+    @property
     def _files(self) -> list[tuple[str, Path, dict[str, str]]]:
+        """Peeked afresh on each call: a new dbt invocation rewrites the folder."""
         files = []
         for name in ARTIFACT_KINDS:
             for candidate in (self.target / name, self.target / f"{name}.gz"):
@@ -82,12 +83,13 @@ class TargetFolderSource(RunSource):
                     break
         return files
 
-    def _run(self) -> RunInfo:
-        stamps = [parse_timestamp(m.get("generated_at")) for _n, _p, m in self._files]
+    def _run(self, files: list[tuple[str, Path, dict[str, str]]] | None = None) -> RunInfo:
+        files = self._files if files is None else files
+        stamps = [parse_timestamp(m.get("generated_at")) for _n, _p, m in files]
         stamps = [s for s in stamps if s is not None]
-        starts = [parse_timestamp(m.get("invocation_started_at")) for _n, _p, m in self._files]
+        starts = [parse_timestamp(m.get("invocation_started_at")) for _n, _p, m in files]
         starts = [s for s in starts if s is not None] or stamps
-        ended = max(stamps) if stamps else datetime.fromtimestamp(max(p.stat().st_mtime for _n, p, _m in self._files))
+        ended = max(stamps) if stamps else datetime.fromtimestamp(max(p.stat().st_mtime for _n, p, _m in files))
         run_id = int((ended - datetime(1970, 1, 1)).total_seconds())
         return RunInfo(run_id=run_id, state=None, started_at=min(starts) if starts else ended, ended_at=ended, actor="local")
 
@@ -95,15 +97,16 @@ class TargetFolderSource(RunSource):
         return select_runs([self._run()], limit, since)
 
     def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo]) -> Iterator[RunData]:
-        current = self._run()
+        files = self._files
+        current = self._run(files)
         for run in runs:
             if run.run_id != current.run_id:
                 raise RunNotFoundError(f"run {run.run_id} is no longer in {self.target} (a newer dbt invocation replaced it)")
-            yield RunData(schedule=schedule, run=current, commands=self._commands())
+            yield RunData(schedule=schedule, run=current, commands=self._commands(files))
 
-    def _commands(self) -> list[CommandInfo]:
+    def _commands(self, files: list[tuple[str, Path, dict[str, str]]]) -> list[CommandInfo]:
         groups: dict[str, list[tuple[str, Path, dict[str, str]]]] = {}
-        for item in self._files:
+        for item in files:
             key = item[2].get("invocation_id") or item[0]
             groups.setdefault(key, []).append(item)
         ordered = sorted(groups.values(), key=lambda g: min(m.get("generated_at", "") for _n, _p, m in g))
