@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import InvalidArtifactError
+from ._decode import require
 from .values import dict_or_empty, integer, number, text
 
 Columns = dict[str, list]
@@ -35,10 +37,17 @@ def parse_catalog(doc: dict[str, Any], path: str, schema_version: int) -> Parsed
         nodes={c: [] for c in CATALOG_COLUMNS},
         columns={c: [] for c in CATALOG_COLUMN_COLUMNS},
     )
+    require(doc, "nodes", dict, path)
     for section in ("nodes", "sources"):
-        for key, entry in dict_or_empty(doc.get(section)).items():
-            if isinstance(entry, dict):
-                _add(out, key, entry)
+        entries = doc.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            raise InvalidArtifactError(path, f"'{section}' must be an object, found {type(entries).__name__}")
+        for key, entry in entries.items():
+            if not isinstance(entry, dict):
+                raise InvalidArtifactError(path, f"{section}[{key!r}] must be an object, found {type(entry).__name__}")
+            _add(out, key, entry)
     return out
 
 

@@ -77,8 +77,9 @@ def parse_manifest(doc: dict[str, Any], path: str, schema_version: int) -> Parse
         if not isinstance(entries, dict):
             raise InvalidArtifactError(path, f"'{section}' must be an object, found {type(entries).__name__}")
         for key, node in entries.items():
-            if isinstance(node, dict):
-                _add_node(out, key, node, section)
+            if not isinstance(node, dict):
+                raise InvalidArtifactError(path, f"{section}[{key!r}] must be an object, found {type(node).__name__}")
+            _add_node(out, key, node, section)
     if out.pending:
         _resolve_pending(out)
     return out

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..artifacts import ParsedCatalog, ParsedFreshness, ParsedManifest, ParsedRunResults, artifact_kind, read_artifact
 from ..artifacts.run_results import EXECUTING_WHICH
+from ..errors import ArtifactNotFoundError
 from ..sources.commands import EXECUTING, command_kind
 from ..sources.model import RunData
 
@@ -67,8 +68,12 @@ def prepare_run(data: RunData, *, strict: bool = False, source: str = "") -> Pre
             kind = artifact_kind(file.path)
             if kind is None:
                 continue
-            raw = file.read()
-            parsed = read_artifact(raw, _display_path(data, cmd.index, file.path), kind, strict=strict)
+            where = _display_path(data, cmd.index, file.path)
+            try:
+                raw = file.read()
+            except OSError as exc:
+                raise ArtifactNotFoundError(where, f"cannot be read ({exc.strerror or exc})") from None
+            parsed = read_artifact(raw, where, kind, strict=strict)
             used, note = True, None
             key = (kind, parsed.invocation_id or f"{cmd.index}:{file.path}")
             if kind in ("run_results", "sources") and key in seen_invocations:
