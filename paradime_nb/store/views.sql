@@ -81,8 +81,12 @@ WHERE t.tested_node IS NULL;
 -- (a fail-fast "skipped" row is ignored) and their health comes from tests and upstream.
 CREATE OR REPLACE VIEW node_health AS
 WITH RECURSIVE
+edges AS MATERIALIZED (
+    SELECT schedule_name, parent_id, child_id FROM latest_edges
+),
 nodes AS (
-    SELECT schedule_name, unique_id, resource_type, name, version, package_name, materialized
+    SELECT schedule_name, unique_id, resource_type, name, version, package_name, materialized,
+        CASE WHEN materialized IS DISTINCT FROM 'ephemeral' THEN unique_id END AS executed_id
     FROM latest_nodes
     WHERE resource_type IN ('model', 'seed', 'snapshot')
 ),
@@ -125,8 +129,7 @@ own AS (
             ELSE 'healthy'
         END AS own_health
     FROM nodes n
-    LEFT JOIN latest_node_results lr ON lr.schedule_name = n.schedule_name AND lr.unique_id = n.unique_id
-        AND n.materialized IS DISTINCT FROM 'ephemeral'
+    LEFT JOIN latest_node_results lr ON lr.schedule_name = n.schedule_name AND lr.unique_id = n.executed_id
     LEFT JOIN test_counts tc ON tc.schedule_name = n.schedule_name AND tc.node_id = n.unique_id
 ),
 origins AS (
@@ -137,27 +140,27 @@ origins AS (
     JOIN latest_nodes s ON s.schedule_name = f.schedule_name AND s.unique_id = f.unique_id
     WHERE f.status IN ('error', 'warn', 'runtime error')
 ),
-reach(schedule_name, kind, origin_id, node_id) AS (
-    SELECT o.schedule_name, o.kind, o.origin_id, e.child_id
-    FROM origins o JOIN latest_edges e ON e.schedule_name = o.schedule_name AND e.parent_id = o.origin_id
+-- Descendants of each kind of problem: at most three rows per node, whatever the number
+-- of origins (which problem reached a node is a lineage question, answered per model).
+reach(schedule_name, kind, node_id) AS (
+    SELECT o.schedule_name, o.kind, e.child_id
+    FROM origins o JOIN edges e ON e.schedule_name = o.schedule_name AND e.parent_id = o.origin_id
     UNION
-    SELECT r.schedule_name, r.kind, r.origin_id, e.child_id
-    FROM reach r JOIN latest_edges e ON e.schedule_name = r.schedule_name AND e.parent_id = r.node_id
+    SELECT r.schedule_name, r.kind, e.child_id
+    FROM reach r JOIN edges e ON e.schedule_name = r.schedule_name AND e.parent_id = r.node_id
 ),
 upstream AS (
     SELECT schedule_name, node_id,
         bool_or(kind = 'critical_upstream') AS upstream_critical,
         bool_or(kind = 'source_error') AS upstream_source_error,
-        bool_or(kind = 'source_warn') AS upstream_source_warn,
-        list(DISTINCT origin_id ORDER BY origin_id) AS upstream_problems
+        bool_or(kind = 'source_warn') AS upstream_source_warn
     FROM reach
     GROUP BY ALL
 )
-SELECT own.*,
+SELECT own.* EXCLUDE (executed_id),
     coalesce(u.upstream_critical, FALSE) AS upstream_critical,
     coalesce(u.upstream_source_error, FALSE) AS upstream_source_error,
     coalesce(u.upstream_source_warn, FALSE) AS upstream_source_warn,
-    coalesce(u.upstream_problems, []) AS upstream_problems,
     CASE
         WHEN own_health = 'unknown' THEN 'unknown'
         WHEN own_health = 'critical' OR coalesce(u.upstream_source_error, FALSE) THEN 'critical'
