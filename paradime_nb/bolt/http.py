@@ -157,7 +157,8 @@ class Transport:
             message = first.get("message") if isinstance(first, dict) else str(first)
             raise GraphQLError(f"{operation}: {message or 'GraphQL error without a message'}")
         if status != 200:
-            raise ApiError(f"{operation}: HTTP {status} from the Paradime API at {_where(self.endpoint)}")
+            again = f" after {self.options.retries} retries" if status in RETRY_STATUSES else ""
+            raise ApiError(f"{operation}: HTTP {status} from the Paradime API at {_where(self.endpoint)}{again}")
         data = payload.get("data") if isinstance(payload, dict) else None
         if not isinstance(data, dict):
             raise ApiError(f"{operation}: the Paradime API answered without a 'data' object")
@@ -182,6 +183,9 @@ class Transport:
                 ) from None
         raise AssertionError("unreachable")
 
+    def _limit_text(self) -> str:
+        return f"max_download_mb={self.options.max_download_mb:g}"
+
     def _download_once(self, url: str, dest: IO[bytes], what: str, limit: int | None) -> int:
         timeout = (self.options.connect_timeout, self.options.download_timeout)
         started = time.perf_counter()
@@ -196,17 +200,18 @@ class Transport:
             if status == 429:
                 raise RateLimitError(f"{what}: download rate limited (HTTP 429) after {self.options.retries} retries")
             if status != 200:
-                raise DownloadError(f"{what}: download failed with HTTP {status}")
+                again = f" after {self.options.retries} retries" if status in RETRY_STATUSES else ""
+                raise DownloadError(f"{what}: download failed with HTTP {status}{again}")
             declared = response.headers.get("Content-Length")
             expected = int(declared) if declared and declared.isdigit() else None
             if limit is not None and expected is not None and expected > limit:
-                raise DownloadError(f"{what}: {expected / _MB:.0f} MB is over the download limit ({_limit_text(limit)})")
+                raise DownloadError(f"{what}: {expected / _MB:.2f} MB is over the download limit ({self._limit_text()})")
             received = 0
             try:
                 for chunk in response.iter_content(chunk_size=1 << 20):
                     received += len(chunk)
                     if limit is not None and received > limit:
-                        raise DownloadError(f"{what}: more than {_limit_text(limit)} (the download limit)")
+                        raise DownloadError(f"{what}: more than the download limit ({self._limit_text()})")
                     dest.write(chunk)
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError) as exc:
                 raise _Truncated(f"{received} bytes, {_cause(exc)}") from None
@@ -219,6 +224,3 @@ class Transport:
 class _Truncated(Exception):
     pass
 
-
-def _limit_text(limit: int) -> str:
-    return f"max_download_mb={limit / _MB:g}"

@@ -90,6 +90,7 @@ class LoopbackServer:
         self.latency = latency
         self.path = path
         self.counts: Counter[str] = Counter()
+        self.downloaded: Counter[str] = Counter()  # completed downloads by file path
         self.faults: list[Fault] = []
         self._lock = threading.Lock()
         self._signing_key = secrets.token_bytes(32)
@@ -151,6 +152,7 @@ class LoopbackServer:
         with self._lock:
             self.faults.clear()
             self.counts.clear()
+            self.downloaded.clear()
 
     def total_requests(self) -> int:
         return sum(self.counts.values())
@@ -293,7 +295,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         app = self.server.app
-        time.sleep(app.latency)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if urlsplit(self.path).path != app.path:
             self._send(404, b'{"errors": [{"message": "not found"}]}')
@@ -306,6 +307,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, b'{"errors": [{"message": "POST body must be JSON with a \\"query\\""}]}')
             return
         faults = app._count_and_match(app.operations(query, name))
+        time.sleep(app.latency)
         if self._apply_status(faults):
             return
         if not app.authorized(self.headers):
@@ -325,7 +327,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         app = self.server.app
-        time.sleep(app.latency)
         url = urlsplit(self.path)
         if url.path == "/_stats":
             self._send(200, orjson.dumps({"counts": dict(app.counts)}))
@@ -335,6 +336,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"not found", "text/plain")
             return
         faults = app._count_and_match([DOWNLOAD])
+        time.sleep(app.latency)
         if self._apply_status(faults):
             return
         resource = app.catalog.resources.get(int(parts[1]))
@@ -351,6 +353,9 @@ class _Handler(BaseHTTPRequestHandler):
         resource.copy_to(self.wfile, size // 2 if truncate else None)
         if truncate:
             self.close_connection = True
+        else:
+            with app._lock:
+                app.downloaded[resource.path] += 1
 
 
 def main(argv: list[str] | None = None) -> None:
