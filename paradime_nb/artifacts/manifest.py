@@ -49,6 +49,7 @@ class ParsedManifest:
     edges: Columns = field(default_factory=dict)
     tests: Columns = field(default_factory=dict)
     pending: list = field(default_factory=list, repr=False)  # generic tests to resolve by name
+    rows: list = field(default_factory=list, repr=False)  # node tuples before transposing
 
     @property
     def node_count(self) -> int:
@@ -66,7 +67,6 @@ def parse_manifest(doc: dict[str, Any], path: str, schema_version: int) -> Parse
         invocation_id=text(meta.get("invocation_id")),
         project_name=text(meta.get("project_name")),
         adapter_type=text(meta.get("adapter_type")),
-        nodes={c: [] for c in NODE_COLUMNS},
         edges={c: [] for c in EDGE_COLUMNS},
         tests={c: [] for c in TEST_COLUMNS},
     )
@@ -80,6 +80,9 @@ def parse_manifest(doc: dict[str, Any], path: str, schema_version: int) -> Parse
             if not isinstance(node, dict):
                 raise InvalidArtifactError(path, f"{section}[{key!r}] must be an object, found {type(node).__name__}")
             _add_node(out, key, node, section)
+    columns = list(zip(*out.rows)) if out.rows else [() for _ in NODE_COLUMNS]
+    out.nodes = {name: list(values) for name, values in zip(NODE_COLUMNS, columns)}
+    out.rows = []
     if out.pending:
         _resolve_pending(out)
     return out
@@ -93,7 +96,6 @@ _DEFAULT_TYPE = {
 
 
 def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
-    n = out.nodes
     uid = node.get("unique_id")
     uid = uid if isinstance(uid, str) else key
     rtype = node.get("resource_type")
@@ -110,46 +112,45 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
     owner = _owner(node, meta)
     checksum = node.get("checksum")
 
-    n["unique_id"].append(uid)
-    n["resource_type"].append(rtype)
-    n["name"].append(name)
-    n["package_name"].append(text(node.get("package_name")))
-    n["version"].append(None if version is None else str(version))
-    n["latest_version"].append(None if latest is None else str(latest))
-    n["is_latest_version"].append(version is None or latest is None or str(version) == str(latest))
-    n["materialized"].append(text(config.get("materialized")))
-    n["database_name"].append(text(node.get("database")))
-    n["schema_name"].append(text(node.get("schema")))
-    n["alias"].append(text(node.get("alias")))
-    n["relation_name"].append(text(node.get("relation_name")))
-    n["tags"].append(string_list(node.get("tags")) or [])
-    n["meta"].append(json_text(meta) if meta else None)
-    n["owner"].append(owner)
-    n["description"].append(text(node.get("description")) or None)
-    n["original_file_path"].append(text(node.get("original_file_path")))
-    n["path"].append(text(node.get("path")))
-    n["access"].append(text(node.get("access") or config.get("access")))
-    n["group_name"].append(text(node.get("group") or config.get("group")))
-    n["language"].append(text(node.get("language")))
+    is_exposure = rtype == "exposure"
     enabled = config.get("enabled")
-    n["enabled"].append(enabled if isinstance(enabled, bool) else True)
-    n["fqn"].append(string_list(node.get("fqn")))
-    n["source_name"].append(text(node.get("source_name")))
-    n["identifier"].append(text(node.get("identifier")))
-    n["loader"].append(text(node.get("loader")) or None)
-    n["loaded_at_field"].append(text(node.get("loaded_at_field") or config.get("loaded_at_field")))
-    n["warn_after_count"].append(warn[0])
-    n["warn_after_period"].append(warn[1])
-    n["warn_after_seconds"].append(warn[2])
-    n["error_after_count"].append(err[0])
-    n["error_after_period"].append(err[1])
-    n["error_after_seconds"].append(err[2])
-    n["freshness_filter"].append(text(freshness.get("filter")))
-    n["exposure_type"].append(text(node.get("type")) if rtype == "exposure" else None)
-    n["exposure_label"].append(text(node.get("label")) if rtype == "exposure" else None)
-    n["exposure_url"].append(text(node.get("url")) if rtype == "exposure" else None)
-    n["maturity"].append(text(node.get("maturity")))
-    n["checksum"].append(text(checksum.get("checksum")) if isinstance(checksum, dict) else text(checksum))
+    out.rows.append((  # in NODE_COLUMNS order; one tuple per node, transposed once at the end
+        uid,
+        rtype,
+        name,
+        text(node.get("package_name")),
+        None if version is None else str(version),
+        None if latest is None else str(latest),
+        version is None or latest is None or str(version) == str(latest),
+        text(config.get("materialized")),
+        text(node.get("database")),
+        text(node.get("schema")),
+        text(node.get("alias")),
+        text(node.get("relation_name")),
+        string_list(node.get("tags")) or [],
+        json_text(meta) if meta else None,
+        owner,
+        text(node.get("description")) or None,
+        text(node.get("original_file_path")),
+        text(node.get("path")),
+        text(node.get("access") or config.get("access")),
+        text(node.get("group") or config.get("group")),
+        text(node.get("language")),
+        enabled if isinstance(enabled, bool) else True,
+        string_list(node.get("fqn")),
+        text(node.get("source_name")),
+        text(node.get("identifier")),
+        text(node.get("loader")) or None,
+        text(node.get("loaded_at_field") or config.get("loaded_at_field")),
+        *warn,
+        *err,
+        text(freshness.get("filter")),
+        text(node.get("type")) if is_exposure else None,
+        text(node.get("label")) if is_exposure else None,
+        text(node.get("url")) if is_exposure else None,
+        text(node.get("maturity")),
+        text(checksum.get("checksum")) if isinstance(checksum, dict) else text(checksum),
+    ))
 
     parents = dict_or_empty(node.get("depends_on")).get("nodes")
     parents = [p for p in parents if isinstance(p, str)] if isinstance(parents, list) else []

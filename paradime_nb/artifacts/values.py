@@ -80,9 +80,12 @@ def json_text(value: Any) -> str | None:
     if value is None:
         return None
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-    except TypeError:
-        return None
+        return orjson.dumps(value).decode()
+    except TypeError:  # non-string keys, out-of-range integers
+        try:
+            return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_BIG_INT, default=str).decode()
+        except TypeError:
+            return None
 
 
 def dict_or_empty(value: Any) -> dict:
