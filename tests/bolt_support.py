@@ -36,7 +36,8 @@ def server(runs: Path, **options: Any) -> LoopbackServer:
 
 
 def api_client(srv: LoopbackServer, cache_dir: Path, **options: Any) -> Paradime:
-    return Paradime(**srv.credentials(), cache_dir=cache_dir, **{**FAST, **options})
+    """A client of ``srv``; ``options`` may override its credentials too."""
+    return Paradime(**{**srv.credentials(), **FAST, "cache_dir": cache_dir, **options})
 
 
 def rows(client: Paradime, table: str, ignore: tuple[str, ...] = ()) -> list[tuple]:
