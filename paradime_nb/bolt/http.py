@@ -65,8 +65,29 @@ def _retry(options: HttpOptions) -> Retry:
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    """Downloads carry no credentials (not even from ~/.netrc)."""
+    """No credentials from ~/.netrc: downloads carry none, and GraphQL calls carry ours
+    (a netrc entry for the API host would otherwise replace the Authorization header)."""
     return request
+
+
+class _Session(requests.Session):
+    """A session that reads proxy and CA settings from the environment once per host:
+    requests does it on every request (a scan of ``os.environ``), a measurable share of
+    the client's CPU when hundreds of small requests run on a few threads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple, dict[str, Any]] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):  # type: ignore[no-untyped-def]
+        if proxies:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, stream, verify, cert)
+        if key not in self._environment:
+            self._environment[key] = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        settings = self._environment[key]
+        return {**settings, "proxies": dict(settings["proxies"])}
 
 
 def _cause(exc: BaseException) -> str:
@@ -95,7 +116,7 @@ class Transport:
     def __init__(self, credentials: Credentials, options: HttpOptions | None = None) -> None:
         self.credentials = credentials
         self.options = options or HttpOptions()
-        session = requests.Session()
+        session = _Session()
         adapter = HTTPAdapter(max_retries=_retry(self.options), pool_connections=4, pool_maxsize=self.options.pool_size)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
@@ -122,7 +143,8 @@ class Transport:
         for attempt in range(self.options.body_retries + 1):
             started = time.perf_counter()
             try:
-                response = self._session.post(self.endpoint, data=body, headers=self._auth_headers, timeout=timeout)
+                response = self._session.post(
+                    self.endpoint, data=body, headers=self._auth_headers, timeout=timeout, auth=_no_auth)
                 content = response.content
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
                 if attempt < self.options.body_retries:

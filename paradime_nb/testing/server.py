@@ -16,6 +16,7 @@ or from a shell: ``python -m paradime_nb.testing.server --runs DIR --port N --ap
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import hmac
 import os
@@ -95,6 +96,7 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._signing_key = secrets.token_bytes(32)
         self._schema = build()
+        self._prepare = functools.lru_cache(maxsize=512)(self._parse_and_validate)
         self._root = Root(self.catalog, self._download_url)
         self._httpd = _Server((host, port), _Handler)
         self._httpd.app = self
@@ -197,29 +199,32 @@ class LoopbackServer:
 
     # --- GraphQL --------------------------------------------------------------------------
 
-    def operations(self, query: str, operation_name: str | None) -> list[str]:
-        """Top-level fields of the operation a document runs (what requests are counted by)."""
-        from graphql import FieldNode, GraphQLSyntaxError, OperationDefinitionNode, parse  # noqa: PLC0415
+    def _parse_and_validate(self, query: str) -> tuple[Any, list[dict[str, Any]]]:
+        """(document or None, formatted errors); cached per query text, as servers do."""
+        from graphql import GraphQLError, parse, validate  # noqa: PLC0415
 
         try:
             document = parse(query)
-        except GraphQLSyntaxError:
-            return ["invalid"]
-        for node in document.definitions:
+        except GraphQLError as exc:
+            return None, [exc.formatted]
+        return document, [e.formatted for e in validate(self._schema, document)]
+
+    def operations(self, query: str, operation_name: str | None) -> list[str]:
+        """Top-level fields of the operation a document runs (what requests are counted by)."""
+        from graphql import FieldNode, OperationDefinitionNode  # noqa: PLC0415
+
+        document, _errors = self._prepare(query)
+        for node in document.definitions if document is not None else ():
             if isinstance(node, OperationDefinitionNode) and (operation_name is None or (node.name and node.name.value == operation_name)):
                 return [s.name.value for s in node.selection_set.selections if isinstance(s, FieldNode)]
         return ["invalid"]
 
     def execute(self, query: str, variables: Any, operation_name: str | None) -> tuple[int, dict[str, Any]]:
-        from graphql import GraphQLError, execute_sync, parse, validate  # noqa: PLC0415
+        from graphql import execute_sync  # noqa: PLC0415
 
-        try:
-            document = parse(query)
-        except GraphQLError as exc:
-            return 400, {"errors": [exc.formatted]}
-        errors = validate(self._schema, document)
+        document, errors = self._prepare(query)
         if errors:
-            return 400, {"errors": [e.formatted for e in errors]}
+            return 400, {"errors": errors}
         result = execute_sync(self._schema, document, root_value=self._root,
                               variable_values=variables if isinstance(variables, dict) else None,
                               operation_name=operation_name)
