@@ -243,3 +243,48 @@ def test_a_running_run_is_skipped_unless_asked_for_and_never_cached(tmp_path):
         assert client.store.fetchall("SELECT state FROM runs") == [("RUNNING",)]
         assert client.store.fetchall("SELECT exit_code FROM commands WHERE command_index = 4") == [(None,)]
         assert not list(cache.rglob("48013"))  # its files may still change: nothing on disk
+
+
+def test_a_project_in_a_subfolder_and_chained_command_lines(tmp_path):
+    """Paths like analytics/target/run_results.json, and `git pull && dbt build`: the API
+    load lands what the saved-runs source reads from the very same folder."""
+    folder = tmp_path / "runs" / "jaffle-daily"
+    folder.mkdir(parents=True)
+    shutil.copy(JAFFLE / "schedule.json", folder)
+    run = _copy_run(JAFFLE / "48012", folder / "48012")
+    for cmd in raw.command_dirs(run):
+        if (cmd / "target").is_dir():
+            (cmd / "analytics").mkdir()
+            (cmd / "target").rename(cmd / "analytics" / "target")
+    build = run / "2_build" / "command.json"
+    build.write_text(json.dumps({**json.loads(build.read_text()), "command": "git pull && dbt build"}))
+    local = Paradime.from_path(folder.parent)
+    local.metadata.load("jaffle-daily", progress=False)
+    with server(folder.parent) as srv:
+        client = api_client(srv, tmp_path / "cache")
+        client.metadata.load("jaffle-daily")
+        paths = {p for (p,) in client.store.fetchall("SELECT DISTINCT path FROM artifacts")}
+        assert paths and all(p.startswith("analytics/target/") for p in paths)
+        for table in TABLES:
+            ignore = ("description",) if table == "runs" else ()
+            assert rows(client, table, ignore) == rows(local, table, ignore), table
+        assert client.store.fetchall("SELECT count(*) FROM dbt_run_results WHERE command_index = 2") == [
+            (len(raw.load_json(run / "2_build" / "analytics" / "target" / "run_results.json")["results"]),)]
+
+
+def test_an_analysis_on_a_schedule_not_loaded_loads_its_latest_run(tmp_path):
+    with server(RUNS) as srv:
+        client = api_client(srv, tmp_path)
+        answer = client.metadata.query_sql("SELECT run_id FROM runs WHERE schedule_name = $schedule_name",
+                                           schedule_name="Jaffle daily")
+        assert answer["run_id"].tolist() == [RUN_IDS[-1]]
+
+
+def test_the_download_bar_shows_on_slow_loads_and_is_silent_when_asked(tmp_path, capsys):
+    with server(RUNS, latency=0.2) as srv:
+        quiet = api_client(srv, tmp_path / "a", progress=False)
+        quiet.metadata.load("jaffle-daily", runs=2, progress=False)
+        assert capsys.readouterr().err == ""
+        shown = api_client(srv, tmp_path / "b", progress=None)  # the default: shown when slow
+        shown.metadata.load("jaffle-daily", runs=2, progress=False)
+        assert "downloading artifacts" in capsys.readouterr().err

@@ -240,22 +240,20 @@ def _from_index(data: dict[str, Any] | None) -> tuple[RunStatus, list[list[BoltR
 
 
 class _DownloadBar:
-    """A tqdm bar over downloaded bytes, shown only when downloads last more than a moment."""
+    """A tqdm bar over downloaded bytes, drawn only once a load has lasted half a second."""
 
     def __init__(self, progress: bool | None) -> None:
-        self._enabled = progress is not False
         self._bar: Any = None
         self._lock = threading.Lock()
+        if progress is not False:
+            from tqdm.auto import tqdm  # noqa: PLC0415
+
+            self._bar = tqdm(desc="downloading artifacts", unit="B", unit_scale=True, delay=0.5, leave=False)
 
     def update(self, size: int) -> None:
-        if not self._enabled:
-            return
-        with self._lock:
-            if self._bar is None:
-                from tqdm.auto import tqdm  # noqa: PLC0415
-
-                self._bar = tqdm(desc="downloading artifacts", unit="B", unit_scale=True, delay=0.5, leave=False)
-            self._bar.update(size)
+        if self._bar is not None:
+            with self._lock:
+                self._bar.update(size)
 
     def close(self) -> None:
         if self._bar is not None:
