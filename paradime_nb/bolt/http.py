@@ -168,7 +168,9 @@ class Transport:
                 f"{self.credentials.mode} authentication) at {_where(self.endpoint)}"
             )
         if status == 429:
-            raise RateLimitError(f"{operation}: rate limited by the Paradime API (HTTP 429) after {self.options.retries} retries")
+            raise RateLimitError(
+                f"{operation}: rate limited by the Paradime API (HTTP 429) after {self.options.retries} retries"
+            )
         try:
             payload = orjson.loads(content) if content else None
         except orjson.JSONDecodeError:

@@ -166,7 +166,9 @@ class BoltSource(RunSource):
             lists = [submit(self.client.command_resources, c.id) for c in status.commands]
             resources = [f.result() for f in lists]
         finished = not run.is_running and (status.state or "").upper() not in RUNNING_STATES
-        wanted = wanted_files([(i + 1, c.command, [r.path for r in res]) for i, (c, res) in enumerate(zip(status.commands, resources))])
+        wanted = wanted_files(
+            [(i + 1, c.command, [r.path for r in res]) for i, (c, res) in enumerate(zip(status.commands, resources))]
+        )
         files: dict[tuple[int, str], Future | ArtifactFile] = {}
         for i, (command, res) in enumerate(zip(status.commands, resources)):
             by_path = {r.path: r for r in res}

@@ -81,7 +81,8 @@ class Root:
         chosen = [s for s in self.catalog.schedules.values() if bool(s.data.get("suspended")) == showInactive]
         return {"schedules": [_schedule_json(s) for s in chosen[offset : offset + limit]], "totalCount": len(chosen)}
 
-    def boltScheduleName(self, _info: Any, slug: str | None = None, scheduleName: str | None = None) -> dict:  # noqa: N802, N803
+    def boltScheduleName(self, _info: Any, slug: str | None = None,  # noqa: N802
+                         scheduleName: str | None = None) -> dict:  # noqa: N803
         schedule = self._schedule(slug, scheduleName)
         if schedule is None:
             return {"ok": False}
@@ -103,7 +104,9 @@ class Root:
 
     def boltRunStatus(self, _info: Any, runId: int) -> dict | None:  # noqa: N802, N803
         run = self.catalog.runs.get(runId)
-        return None if run is None else {"state": run.data.get("state"), "commands": [_command_json(c) for c in run.commands]}
+        if run is None:
+            return None
+        return {"state": run.data.get("state"), "commands": [_command_json(c) for c in run.commands]}
 
     def boltCommand(self, _info: Any, commandId: int) -> dict | None:  # noqa: N802, N803
         command = self.catalog.commands.get(commandId)

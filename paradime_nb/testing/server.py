@@ -215,7 +215,8 @@ class LoopbackServer:
 
         document, _errors = self._prepare(query)
         for node in document.definitions if document is not None else ():
-            if isinstance(node, OperationDefinitionNode) and (operation_name is None or (node.name and node.name.value == operation_name)):
+            named = operation_name is None or (node.name is not None and node.name.value == operation_name)
+            if isinstance(node, OperationDefinitionNode) and named:
                 return [s.name.value for s in node.selection_set.selections if isinstance(s, FieldNode)]
         return ["invalid"]
 
@@ -351,7 +352,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         size = resource.size()
         self.send_response(200)
-        self.send_header("Content-Type", "application/json" if resource.path.endswith(".json") else "application/octet-stream")
+        json_file = resource.path.endswith(".json")
+        self.send_header("Content-Type", "application/json" if json_file else "application/octet-stream")
         self.send_header("Content-Length", str(size))
         self.end_headers()
         truncate = any(f.kind == "truncate" for f in faults)
