@@ -69,26 +69,41 @@ FROM latest_test_metadata t
 JOIN latest_edges e ON e.schedule_name = t.schedule_name AND e.child_id = t.unique_id
 WHERE t.tested_node IS NULL;
 
--- Health of every executable node of the latest manifest. Rules (also in the README):
---   critical: the node errored; or one of its tests failed or errored with severity
---             error; or an upstream source is past error_after;
---   warning:  a test warned (or failed/errored with severity warn); the node was skipped
---             or partially succeeded; an upstream model/seed/snapshot is critical; an
---             upstream source is past warn_after (or its check hit a runtime error);
+-- Health of every node of the latest manifest but tests (and hooks). The rules, also in
+-- the README and in MetadataClient.get_model_health:
+-- Models, seeds, snapshots (their own part):
+--   critical: it errored (error, runtime error, fail), or one of its tests failed or
+--             errored with severity error (a failing warn-severity test is a warning);
 --   unknown:  never executed in the loaded runs;
---   healthy:  everything else.
+--   warning:  a test warned; it was skipped or partially succeeded, or its status is one
+--             we do not recognise;
+--   healthy:  success, no-op, reused (pass for nodes that report it).
+-- Sources (their own part): critical when past error_after or an error-severity test
+--   failed; warning when past warn_after, the freshness check hit a runtime error, or a
+--   test warned; unknown when never checked and no test of it ran; else healthy.
+-- Then from upstream, at any distance: an upstream source past error_after makes a node
+--   critical; an upstream critical model/seed/snapshot (or a source whose error-severity
+--   test failed) or a source past warn_after (or whose check errored) makes it a warning.
+--   Unknown stays unknown: a node never run has no health to degrade.
+-- Exposures, analyses, metrics, semantic models, saved queries: the worst health of the
+--   nearest models/seeds/snapshots/sources they depend on (critical > warning > unknown >
+--   healthy), and at least a warning when their own result says skipped.
 -- Ephemeral models are never executed (dbt inlines them): they have no status of their own
 -- (a fail-fast "skipped" row is ignored) and their health comes from tests and upstream.
+-- `status` is the latest execution status (for a source: its latest freshness status).
 CREATE OR REPLACE VIEW node_health AS
 WITH RECURSIVE
 edges AS MATERIALIZED (
     SELECT schedule_name, parent_id, child_id FROM latest_edges
 ),
 nodes AS (
-    SELECT schedule_name, unique_id, resource_type, name, version, package_name, materialized,
-        CASE WHEN materialized IS DISTINCT FROM 'ephemeral' THEN unique_id END AS executed_id
+    SELECT schedule_name, unique_id, resource_type, name, version, package_name, materialized, source_name,
+        CASE WHEN resource_type = 'source' THEN 'source'
+             WHEN resource_type IN ('exposure', 'analysis', 'metric', 'semantic_model', 'saved_query') THEN 'downstream'
+             ELSE 'executed' END AS node_class,
+        CASE WHEN materialized IS DISTINCT FROM 'ephemeral' AND resource_type <> 'source' THEN unique_id END AS executed_id
     FROM latest_nodes
-    WHERE resource_type IN ('model', 'seed', 'snapshot')
+    WHERE resource_type NOT IN ('test', 'unit_test', 'operation')
 ),
 tests AS (
     SELECT tt.schedule_name, tt.node_id, tt.test_id, tm.severity, lr.status
@@ -112,8 +127,14 @@ test_counts AS (
     GROUP BY ALL
 ),
 own AS (
-    SELECT n.*, lr.status, lr.run_id AS status_run_id, lr.run_started_at AS status_run_started_at,
-        lr.execution_time, lr.message, lr.execute_completed_at, lr.dbt_command,
+    SELECT n.*,
+        CASE WHEN n.node_class = 'source' THEN f.status ELSE lr.status END AS status,
+        CASE WHEN n.node_class = 'source' THEN f.run_id ELSE lr.run_id END AS status_run_id,
+        CASE WHEN n.node_class = 'source' THEN f.run_started_at ELSE lr.run_started_at END AS status_run_started_at,
+        CASE WHEN n.node_class = 'source' THEN f.execution_time ELSE lr.execution_time END AS execution_time,
+        CASE WHEN n.node_class = 'source' THEN f.error ELSE lr.message END AS message,
+        CASE WHEN n.node_class = 'source' THEN f.execute_completed_at ELSE lr.execute_completed_at END AS execute_completed_at,
+        CASE WHEN n.node_class = 'source' THEN 'source freshness' ELSE lr.dbt_command END AS dbt_command,
         coalesce(tc.tests_total, 0) AS tests_total,
         coalesce(tc.tests_passed, 0) AS tests_passed,
         coalesce(tc.tests_failed, 0) AS tests_failed,
@@ -122,23 +143,36 @@ own AS (
         coalesce(tc.tests_skipped, 0) AS tests_skipped,
         coalesce(tc.tests_not_run, 0) AS tests_not_run,
         coalesce(tc.problem_tests, []) AS problem_tests,
-        CASE
-            WHEN lr.status IN ('error', 'runtime error') OR coalesce(tc.has_critical_test, FALSE) THEN 'critical'
-            WHEN lr.status IS NULL AND n.materialized IS DISTINCT FROM 'ephemeral' THEN 'unknown'
-            WHEN lr.status IN ('skipped', 'partial success') OR coalesce(tc.has_warning_test, FALSE) THEN 'warning'
-            ELSE 'healthy'
+        coalesce(tc.has_critical_test, FALSE) AS has_critical_test,
+        CASE WHEN n.node_class = 'source' THEN CASE
+                WHEN f.status = 'error' OR coalesce(tc.has_critical_test, FALSE) THEN 'critical'
+                WHEN f.status <> 'pass' OR coalesce(tc.has_warning_test, FALSE) THEN 'warning'
+                WHEN f.status IS NULL AND coalesce(tc.tests_total, 0) = coalesce(tc.tests_not_run, 0) THEN 'unknown'
+                ELSE 'healthy' END
+            WHEN n.node_class = 'downstream' THEN CASE
+                WHEN lr.status IN ('error', 'runtime error', 'fail') THEN 'critical'
+                WHEN lr.status IS NULL OR lr.status IN ('success', 'pass', 'no-op', 'reused') THEN NULL
+                ELSE 'warning' END
+            ELSE CASE
+                WHEN lr.status IN ('error', 'runtime error', 'fail') OR coalesce(tc.has_critical_test, FALSE) THEN 'critical'
+                WHEN lr.status IS NULL AND n.executed_id IS NOT NULL THEN 'unknown'
+                WHEN coalesce(tc.has_warning_test, FALSE) THEN 'warning'
+                WHEN lr.status IS NULL OR lr.status IN ('success', 'pass', 'no-op', 'reused') THEN 'healthy'
+                ELSE 'warning' END
         END AS own_health
     FROM nodes n
     LEFT JOIN latest_node_results lr ON lr.schedule_name = n.schedule_name AND lr.unique_id = n.executed_id
+    LEFT JOIN latest_source_freshness f ON f.schedule_name = n.schedule_name AND f.unique_id = n.unique_id
+        AND n.node_class = 'source'
     LEFT JOIN test_counts tc ON tc.schedule_name = n.schedule_name AND tc.node_id = n.unique_id
 ),
 origins AS (
-    SELECT schedule_name, unique_id AS origin_id, 'critical_upstream' AS kind FROM own WHERE own_health = 'critical'
+    SELECT schedule_name, unique_id AS origin_id, 'critical_upstream' AS kind FROM own
+    WHERE (node_class = 'executed' AND own_health = 'critical') OR (node_class = 'source' AND has_critical_test)
     UNION ALL
-    SELECT f.schedule_name, f.unique_id, CASE WHEN f.status = 'error' THEN 'source_error' ELSE 'source_warn' END
-    FROM latest_source_freshness f
-    JOIN latest_nodes s ON s.schedule_name = f.schedule_name AND s.unique_id = f.unique_id
-    WHERE f.status IN ('error', 'warn', 'runtime error')
+    SELECT schedule_name, unique_id, CASE WHEN status = 'error' THEN 'source_error' ELSE 'source_warn' END
+    FROM own
+    WHERE node_class = 'source' AND status <> 'pass'
 ),
 -- Descendants of each kind of problem: at most three rows per node, whatever the number
 -- of origins (which problem reached a node is a lineage question, answered per model).
@@ -156,21 +190,51 @@ upstream AS (
         bool_or(kind = 'source_warn') AS upstream_source_warn
     FROM reach
     GROUP BY ALL
+),
+base AS (
+    SELECT own.*,
+        coalesce(u.upstream_critical, FALSE) AS upstream_critical,
+        coalesce(u.upstream_source_error, FALSE) AS upstream_source_error,
+        coalesce(u.upstream_source_warn, FALSE) AS upstream_source_warn,
+        CASE
+            WHEN own_health = 'unknown' AND node_class = 'executed' THEN 'unknown'
+            WHEN own_health = 'critical' OR coalesce(u.upstream_source_error, FALSE) THEN 'critical'
+            WHEN own_health = 'warning' OR coalesce(u.upstream_critical, FALSE) OR coalesce(u.upstream_source_warn, FALSE) THEN 'warning'
+            WHEN own_health = 'unknown' THEN 'unknown'
+            ELSE 'healthy'
+        END AS base_health
+    FROM own
+    LEFT JOIN upstream u ON u.schedule_name = own.schedule_name AND u.node_id = own.unique_id
+),
+-- Exposures and other downstream-only nodes look through each other (a metric on a
+-- semantic model on a model) to the nearest models, seeds, snapshots and sources.
+nearest(schedule_name, node_id, parent_id) AS (
+    SELECT b.schedule_name, b.unique_id, e.parent_id
+    FROM base b JOIN edges e ON e.schedule_name = b.schedule_name AND e.child_id = b.unique_id
+    WHERE b.node_class = 'downstream'
+    UNION
+    SELECT n.schedule_name, n.node_id, e.parent_id
+    FROM nearest n
+    JOIN base p ON p.schedule_name = n.schedule_name AND p.unique_id = n.parent_id AND p.node_class = 'downstream'
+    JOIN edges e ON e.schedule_name = n.schedule_name AND e.child_id = n.parent_id
+),
+inherited AS (
+    SELECT n.schedule_name, n.node_id,
+        max(CASE p.base_health WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 WHEN 'unknown' THEN 1 ELSE 0 END) AS worst
+    FROM nearest n
+    JOIN base p ON p.schedule_name = n.schedule_name AND p.unique_id = n.parent_id AND p.node_class <> 'downstream'
+    GROUP BY ALL
 )
-SELECT own.* EXCLUDE (executed_id),
-    coalesce(u.upstream_critical, FALSE) AS upstream_critical,
-    coalesce(u.upstream_source_error, FALSE) AS upstream_source_error,
-    coalesce(u.upstream_source_warn, FALSE) AS upstream_source_warn,
-    CASE
-        WHEN own_health = 'unknown' THEN 'unknown'
-        WHEN own_health = 'critical' OR coalesce(u.upstream_source_error, FALSE) THEN 'critical'
-        WHEN own_health = 'warning' OR coalesce(u.upstream_critical, FALSE) OR coalesce(u.upstream_source_warn, FALSE) THEN 'warning'
-        ELSE 'healthy'
+SELECT b.* EXCLUDE (executed_id, node_class, has_critical_test, base_health),
+    CASE WHEN b.node_class <> 'downstream' THEN b.base_health
+        ELSE CASE greatest(coalesce(i.worst, 1),
+                           CASE b.own_health WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 ELSE 0 END)
+            WHEN 3 THEN 'critical' WHEN 2 THEN 'warning' WHEN 1 THEN 'unknown' ELSE 'healthy' END
     END AS health_status
-FROM own
-LEFT JOIN upstream u ON u.schedule_name = own.schedule_name AND u.node_id = own.unique_id;
+FROM base b
+LEFT JOIN inherited i ON i.schedule_name = b.schedule_name AND i.node_id = b.unique_id;
 
 -- Per schedule and model of the latest manifest: its status in the latest run that
 -- executed it, its tests, and its health.
 CREATE OR REPLACE VIEW models_with_tests AS
-SELECT * EXCLUDE (resource_type) FROM node_health WHERE resource_type = 'model';
+SELECT * EXCLUDE (resource_type, source_name) FROM node_health WHERE resource_type = 'model';

@@ -1,0 +1,95 @@
+"""Lineage at any depth: one recursive query per direction over a cached integer graph.
+
+The latest manifest's graph (tests left out: they are leaves) is cached as adjacency
+lists in an attached in-memory database, ``paradime_cache``, keyed by the manifest's run
+and load time, so it is rebuilt when a newer manifest is loaded and never written into
+the user's store file (read-only stores work too). The walk itself is
+``sql/lineage_walk.sql``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from ..store import Store
+from .queries import rows, sql
+from .resolve import NodeRef, resolve_node
+from .results import LineageNode, LineageResult
+
+_CACHE_DDL = """
+CREATE TABLE IF NOT EXISTS paradime_cache.lineage_graphs (
+    schedule_name VARCHAR, run_id BIGINT, loaded_at TIMESTAMP, n INTEGER,
+    names VARCHAR[], down INTEGER[][], up INTEGER[][]
+)
+"""
+_lock = threading.Lock()
+
+
+def ensure_graph(store: Store, schedule_name: str) -> bool:
+    """Build the schedule's cached graph if it is missing or stale; False when the schedule
+    has no manifest at all."""
+    cur = store.cursor()
+    try:
+        with _lock:
+            cur.execute("ATTACH IF NOT EXISTS ':memory:' AS paradime_cache (READ_ONLY false)")
+            cur.execute(_CACHE_DDL)
+            state = cur.execute(sql("lineage_graph_state"), {"schedule_name": schedule_name}).fetchone()
+            if state is None:
+                return False
+            run_id, loaded_at, cached = state
+            if not cached:
+                cur.execute("BEGIN TRANSACTION")
+                cur.execute("DELETE FROM paradime_cache.lineage_graphs WHERE schedule_name = ?", [schedule_name])
+                cur.execute(sql("lineage_graph_build"),
+                            {"schedule_name": schedule_name, "run_id": run_id, "loaded_at": loaded_at})
+                cur.execute("COMMIT")
+        return True
+    finally:
+        cur.close()
+
+
+def walk(store: Store, schedule_name: str, start: Iterable[str], direction: str,
+         depth: int | None = None) -> dict[str, int]:
+    """unique id -> level of every node within ``depth`` of ``start`` (level 0), tests excluded."""
+    if direction not in ("up", "down"):
+        raise ValueError(f"direction must be 'up' or 'down', not {direction!r}")
+    if depth is not None and depth < 0:
+        raise ValueError(f"depth must be None or >= 0, not {depth}")
+    ids = sorted(set(start))
+    if not ids or not ensure_graph(store, schedule_name):
+        return {}
+    cur = store.cursor()
+    try:
+        cur.execute(sql("lineage_walk"),
+                    {"schedule_name": schedule_name, "start": ids, "direction": direction, "depth": depth})
+        return dict(cur.fetchall())
+    finally:
+        cur.close()
+
+
+def describe(store: Store, schedule_name: str, levels: dict[str, int], *, root: list[str], direction: str,
+             depth: int | None, exclude: Iterable[str] = (), test_depth: int | None = None) -> LineageResult:
+    """Walked nodes with name, type, status and health; tests touching them kept apart."""
+    skip = set(exclude)
+    ids = [k for k in levels if k not in skip]
+    params = {"schedule_name": schedule_name, "ids": ids, "levels": [levels[k] for k in ids]}
+    nodes = [LineageNode(**r) for r in rows(store, "lineage_nodes", **params)] if ids else []
+    all_ids = list(levels)
+    tests = [LineageNode(**r) for r in rows(store, "lineage_tests", schedule_name=schedule_name, ids=all_ids,
+                                            levels=[levels[k] for k in all_ids], max_level=test_depth)]
+    return LineageResult(nodes, root=root, direction=direction, depth=depth, tests=tests)
+
+
+def upstream(store: Store, schedule_name: str, model_name: str, depth: int | None) -> LineageResult:
+    node = resolve_node(store, schedule_name, model_name)
+    levels = walk(store, schedule_name, [node.unique_id], "up", depth)
+    return describe(store, schedule_name, levels, root=[node.unique_id], direction="upstream", depth=depth,
+                    exclude=[node.unique_id])
+
+
+def downstream(store: Store, schedule_name: str, model_name: str, depth: int | None) -> LineageResult:
+    node: NodeRef = resolve_node(store, schedule_name, model_name)
+    levels = walk(store, schedule_name, [node.unique_id], "down", depth)
+    return describe(store, schedule_name, levels, root=[node.unique_id], direction="downstream", depth=depth,
+                    exclude=[node.unique_id], test_depth=depth)
