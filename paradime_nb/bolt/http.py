@@ -44,7 +44,7 @@ class HttpOptions:
     retry_after_max: float = 120.0
     body_retries: int = 2  # extra attempts for a body cut short
     max_download_mb: float | None = 4096.0
-    pool_size: int = 16
+    pool_size: int = 32  # keep >= BoltSource max_workers: one kept-alive connection per worker
 
 
 class UrlExpiredError(DownloadError):

@@ -46,7 +46,7 @@ class BoltSource(RunSource):
         client: BoltClient,
         *,
         cache_dir: str | Path | bool | None = None,
-        max_workers: int = 16,
+        max_workers: int = 32,
         runs_in_flight: int = 8,
         progress: bool | None = None,
         page_size: int = 100,
@@ -85,7 +85,7 @@ class BoltSource(RunSource):
         credentials = resolve_credentials(
             api_key, api_secret, api_endpoint, workspace_uid, credentials_file=credentials_file,
         )
-        options.setdefault("pool_size", options.get("max_workers", 16))
+        options.setdefault("pool_size", options.get("max_workers", 32))
         http_options, rest = split_options(options)
         unknown = set(rest) - {"max_workers", "runs_in_flight", "progress", "page_size"}
         if unknown:
@@ -107,8 +107,11 @@ class BoltSource(RunSource):
     # --- schedules and runs ---------------------------------------------------------------
 
     def schedules(self) -> list[ScheduleInfo]:
-        """Active schedules, then inactive ones (two requests; only unknown names need them)."""
-        return self.client.list_schedules() + self.client.list_schedules(show_inactive=True)
+        """Active schedules, then inactive ones: two requests at once (only names the store
+        does not know yet are resolved here)."""
+        with ThreadPoolExecutor(1) as pool:
+            inactive = pool.submit(self.client.list_schedules, show_inactive=True)
+            return self.client.list_schedules() + inactive.result()
 
     def runs(self, schedule: ScheduleInfo, *, limit: int | None = None, since: datetime | None = None) -> list[RunInfo]:
         """Newest first. One request unless more than a page of runs is needed."""
