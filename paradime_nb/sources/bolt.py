@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import io
-import logging
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -28,7 +27,6 @@ from ..errors import ApiError, ConfigurationError, ScheduleNotFoundError
 from .commands import wanted_files
 from .model import RUNNING_STATES, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo, select_runs
 
-log = logging.getLogger("paradime_nb.bolt")
 
 NO_ARTIFACTS_NOTE = "no command of this run left dbt artifacts"  # same words as the saved-runs source
 

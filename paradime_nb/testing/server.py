@@ -23,7 +23,6 @@ import os
 import secrets
 import socket
 import struct
-import sys
 import threading
 import time
 from collections import Counter
@@ -81,7 +80,10 @@ class LoopbackServer:
         replicate: int | None = None,
         path: str = "/api/v1/graphql",
     ) -> None:
-        from .schema import Root, build  # noqa: PLC0415  (graphql-core: a test/server extra)
+        try:
+            from .schema import Root, build  # noqa: PLC0415  (graphql-core: a test/server extra)
+        except ImportError as exc:
+            raise ImportError("the loopback server needs graphql-core: pip install 'paradime_nb[server]'") from exc
 
         if api_secret.startswith(COMPANY_TOKEN_PREFIX) and not workspace_uid:
             raise ValueError("a company token server needs workspace_uid")
@@ -122,6 +124,15 @@ class LoopbackServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (the command line)."""
+        try:
+            self._httpd.serve_forever(poll_interval=0.1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._httpd.server_close()
 
     def stop(self) -> None:
         self._httpd.shutdown()
@@ -382,13 +393,7 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host, port=args.port, url_ttl=args.url_ttl, latency=args.latency, replicate=args.replicate,
     )
     print(server.endpoint, flush=True)
-    try:
-        server._httpd.serve_forever(poll_interval=0.1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server._httpd.server_close()
-    sys.exit(0)
+    server.serve_forever()
 
 
 if __name__ == "__main__":
