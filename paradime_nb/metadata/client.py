@@ -9,7 +9,22 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NotLoadedError
 from ..sources.model import RunSource, ScheduleInfo
 from ..store import Store
+from . import dbt_tests, freshness, health, history, lineage, performance, selectors
 from .loading import LoadReport, load_runs
+from .results import (
+    FailingModel,
+    HealthDashboard,
+    LineageResult,
+    ModelHealth,
+    ModelRun,
+    PerformanceMetrics,
+    ResultList,
+    RunHistory,
+    SlowModel,
+    SourceFreshness,
+    TestHistory,
+    TestResult,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,6 +90,103 @@ class MetadataClient:
             if _SCHEDULE_PARAM.search(sql) and (parameters is None or isinstance(parameters, Mapping)):
                 parameters = {**(parameters or {}), "schedule_name": slug}
         return self._store.query(sql, parameters)
+
+    # --- the analyses (each loads the schedule's latest run first if none is stored) ----
+
+    def get_model_health(self, schedule_name: str) -> ResultList[ModelHealth]:
+        """Every model of the latest manifest: its status in the latest loaded run that
+        executed it (``run_id``, ``run_started_at``: how stale), execution time, tests
+        (total / passed / failed / warned / errored / skipped / not run) and
+        ``health_status``, worst first, with ``reasons`` in words.
+
+        Rules (own part, then upstream at any distance):
+
+        - ``critical``: the model errored (``error``, ``runtime error``), or one of its
+          tests failed or errored with severity error; or an upstream source is past
+          ``error_after``.
+        - ``warning``: a test warned (or failed with severity warn); the model was skipped,
+          partially succeeded, or has a status we do not recognise; an upstream model,
+          seed or snapshot is critical (or a source whose error-severity test failed); an
+          upstream source is past ``warn_after`` or its freshness check hit a runtime error.
+        - ``unknown``: never executed in the loaded runs (it stays unknown whatever is
+          upstream). Ephemeral models are never executed: their health comes from their
+          tests and upstream only.
+        - ``healthy``: everything else (``success``, ``no-op``, ``reused``).
+
+        A test's result is its latest execution in the loaded runs; a singular test that
+        reads several models counts for each of them.
+        """
+        return health.model_health(self._store, self.ensure_loaded(schedule_name))
+
+    def get_health_dashboard(self, schedule_name: str) -> HealthDashboard:
+        """Models by health, distinct tests by latest status (a test on two models counts
+        once; unit tests and tests on sources count), the test success rate (pass over
+        tests that ran and were not skipped), sources checked / pass / warn / error, the
+        latest loaded run (id, state, start, end, duration) and the 5 slowest models."""
+        return health.dashboard(self._store, self.ensure_loaded(schedule_name))
+
+    def get_models_with_failing_tests(self, schedule_name: str) -> ResultList[FailingModel]:
+        """Models with at least one test whose latest status is fail or error, with those tests."""
+        return health.failing_models(self._store, self.ensure_loaded(schedule_name))
+
+    def get_test_results(self, schedule_name: str, failed_only: bool = False) -> ResultList[TestResult]:
+        """Each test of the latest manifest once, with its latest execution in the loaded
+        runs (never run: status None). ``failed_only`` keeps status fail and error."""
+        return dbt_tests.test_results(self._store, self.ensure_loaded(schedule_name), failed_only)
+
+    def get_source_freshness(self, schedule_name: str) -> ResultList[SourceFreshness]:
+        """Each source of the latest manifest with its latest freshness check in the loaded
+        runs: status (None: never checked), max loaded at, snapshotted at, age, thresholds
+        in seconds with their count and period, error text of runtime errors."""
+        return freshness.source_freshness(self._store, self.ensure_loaded(schedule_name))
+
+    def get_upstream_model_health(self, model_name: str, schedule_name: str, depth: int | None = None) -> LineageResult:
+        """Everything ``model_name`` depends on, to ``depth`` levels (None: all), each with
+        its level (shortest distance), type, status and health; the tests of those nodes
+        (and of the model) in ``.tests``; counts in ``.summary``. ``model_name``: a name, a
+        unique id, ``source_name.table_name``; a versioned model means its latest version."""
+        return lineage.upstream(self._store, self.ensure_loaded(schedule_name), model_name, depth)
+
+    def get_downstream_impact(self, model_name: str, schedule_name: str, depth: int | None = None) -> LineageResult:
+        """Everything that depends on ``model_name``, exposures included, to ``depth``
+        levels (None: all); tests reached in ``.tests``; ``.summary`` counts by health and
+        names the exposures reached (and those at risk)."""
+        return lineage.downstream(self._store, self.ensure_loaded(schedule_name), model_name, depth)
+
+    def select_nodes(self, schedule_name: str, selector: str) -> LineageResult:
+        """What a dbt selector selects in the latest manifest, with dbt's meaning:
+        ``"+customers"``, ``"orders+2"``, ``"2+orders+"``, ``"@orders"``, ``"tag:finance"``,
+        ``"source:raw+"``, ``"exposure:weekly_kpis"``, ``"path:models/staging"``, unions
+        (space) and intersections (comma). Tests selected (eagerly, like dbt) are in
+        ``.tests``; ``level`` is 0 for matched nodes, >0 below them, <0 above."""
+        return selectors.select(self._store, self.ensure_loaded(schedule_name), selector)
+
+    def get_slowest_models(self, schedule_name: str, limit: int = 10) -> ResultList[SlowModel]:
+        """The slowest models of the latest loaded run that executed models (skipped left out)."""
+        return health.slowest_models(self._store, self.ensure_loaded(schedule_name), limit)
+
+    def get_performance_metrics(self, schedule_name: str, days: float = 7) -> PerformanceMetrics:
+        """Over the stored runs started in the ``days`` days before the latest one: per model
+        the run count, mean, p50, p95, max and last execution time, the change of the last
+        against the median of the earlier ones and a ``regression`` flag (at least 1.5x and
+        1 s slower, with 2 earlier runs); per run the wall time and the sum of node times."""
+        return performance.performance_metrics(self._store, self.ensure_loaded(schedule_name), days)
+
+    def get_model_history(self, model_name: str, schedule_name: str, last: int = 20) -> ResultList[ModelRun]:
+        """The model's last ``last`` runs, newest first: status, timings, rows, message, and
+        the results of its tests in that run."""
+        return history.model_history(self._store, self.ensure_loaded(schedule_name), model_name, last)
+
+    def get_test_history(self, schedule_name: str, days: float = 30) -> ResultList[TestHistory]:
+        """Per test over the runs of the last ``days`` days (counted back from the latest
+        stored run): runs, passes, warnings, failures (fail or error), fail rate, and
+        ``flaky`` when it flipped between pass and fail/warn more than once."""
+        return history.test_history(self._store, self.ensure_loaded(schedule_name), days)
+
+    def get_run_history(self, schedule_name: str, last: int | None = 20) -> ResultList[RunHistory]:
+        """The stored runs, newest first (``last``: how many; None: all): commands, nodes
+        ok / errored / skipped, tests by status, sources by freshness, and what failed."""
+        return history.run_history(self._store, self.ensure_loaded(schedule_name), last)
 
     # --- helpers for the analyses -----------------------------------------------------
 

@@ -69,15 +69,18 @@ def walk(store: Store, schedule_name: str, start: Iterable[str], direction: str,
 
 
 def describe(store: Store, schedule_name: str, levels: dict[str, int], *, root: list[str], direction: str,
-             depth: int | None, exclude: Iterable[str] = (), test_depth: int | None = None) -> LineageResult:
-    """Walked nodes with name, type, status and health; tests touching them kept apart."""
+             depth: int | None, exclude: Iterable[str] = (), test_depth: int | None = None,
+             test_ids: Iterable[str] = ()) -> LineageResult:
+    """Walked nodes with name, type, status and health; the tests touching them (and
+    ``test_ids``) kept apart."""
     skip = set(exclude)
     ids = [k for k in levels if k not in skip]
     params = {"schedule_name": schedule_name, "ids": ids, "levels": [levels[k] for k in ids]}
     nodes = [LineageNode(**r) for r in rows(store, "lineage_nodes", **params)] if ids else []
     all_ids = list(levels)
     tests = [LineageNode(**r) for r in rows(store, "lineage_tests", schedule_name=schedule_name, ids=all_ids,
-                                            levels=[levels[k] for k in all_ids], max_level=test_depth)]
+                                            levels=[levels[k] for k in all_ids], max_level=test_depth,
+                                            test_ids=sorted(set(test_ids)))]
     return LineageResult(nodes, root=root, direction=direction, depth=depth, tests=tests)
 
 

@@ -91,6 +91,7 @@ class TestResult:
     test_type: str | None
     tested_node: str | None
     tested_node_name: str | None
+    tested_nodes: list[str]
     column_name: str | None
     severity: str | None
     status: str | None
@@ -99,6 +100,8 @@ class TestResult:
     execution_time: float | None
     run_id: int | None
     run_started_at: datetime | None
+
+    __test__ = False  # not a pytest class
 
 
 @dataclass
@@ -330,6 +333,8 @@ class PerformanceMetrics:
 
 @dataclass
 class TestRun:
+    __test__ = False
+
     unique_id: str
     name: str
     status: str | None
@@ -356,9 +361,38 @@ class ModelRun:
 
 
 @dataclass
+class RunHistory:
+    """One stored run at a glance: its commands and how its nodes, tests and sources ended
+    (a node's final status in the run; ``recovered_nodes`` errored, then a retry fixed them)."""
+
+    run_id: int
+    state: str | None
+    started_at: datetime | None
+    duration_seconds: float | None
+    commands: list[str]
+    failed_commands: list[str]
+    nodes_ok: int
+    nodes_error: int
+    nodes_skipped: int
+    tests_pass: int
+    tests_warn: int
+    tests_fail: int
+    sources_pass: int
+    sources_warn: int
+    sources_error: int
+    errored_nodes: list[str]
+    recovered_nodes: list[str]
+    failed_tests: list[str]
+    stale_sources: list[str]
+    description: str | None
+
+
+@dataclass
 class TestHistory:
     """One test over the runs of the window: outcomes, failure rate, and flakiness
     (it flipped between pass and fail/warn more than once)."""
+
+    __test__ = False
 
     unique_id: str
     name: str

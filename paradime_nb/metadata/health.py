@@ -1,0 +1,79 @@
+"""Model health, failing tests, and the one-screen dashboard (rules: ``node_health`` in
+``store/views.sql``, restated in ``MetadataClient.get_model_health``)."""
+
+from __future__ import annotations
+
+from ..store import Store
+from .queries import rows
+from .results import FailingModel, HealthDashboard, ModelHealth, ResultList, RunSummary, SlowModel
+
+HEALTH_ORDER = ("healthy", "warning", "critical", "unknown")
+_OK = ("success", "pass", "no-op", "reused")
+_ERROR = ("error", "runtime error", "fail")
+
+
+def model_health(store: Store, schedule_name: str) -> ResultList[ModelHealth]:
+    out = []
+    for r in rows(store, "model_health", schedule_name=schedule_name):
+        out.append(ModelHealth(**r, reasons=_reasons(r)))
+    return ResultList(out, ModelHealth)
+
+
+def _reasons(r: dict) -> list[str]:
+    """Why a model has its health, in words (from the flags the view computes)."""
+    status, run = r["status"], r["run_id"]
+    out = []
+    if status is None:
+        if r["materialized"] != "ephemeral":
+            out.append("never executed in the loaded runs")
+    elif status in _ERROR:
+        out.append(f"{status} in run {run}")
+    elif status not in _OK:
+        out.append(f"{status} in run {run}")
+    for count, verb in ((r["tests_failed"], "failed"), (r["tests_errored"], "errored"), (r["tests_warned"], "warned")):
+        if count:
+            out.append(f"{count} test{'s' if count > 1 else ''} {verb}")
+    if r["upstream_source_error"]:
+        out.append("an upstream source is past error_after")
+    if r["upstream_critical"]:
+        out.append("an upstream node is critical")
+    if r["upstream_source_warn"]:
+        out.append("an upstream source is past warn_after")
+    return out
+
+
+def failing_models(store: Store, schedule_name: str) -> ResultList[FailingModel]:
+    return ResultList([FailingModel(**r) for r in rows(store, "failing_models", schedule_name=schedule_name)],
+                      FailingModel)
+
+
+def slowest_models(store: Store, schedule_name: str, limit: int = 10) -> ResultList[SlowModel]:
+    if limit < 0:
+        raise ValueError(f"limit must be >= 0, not {limit}")
+    return ResultList([SlowModel(**r) for r in rows(store, "slowest_models", schedule_name=schedule_name, limit=limit)],
+                      SlowModel)
+
+
+def dashboard(store: Store, schedule_name: str) -> HealthDashboard:
+    models = {k: 0 for k in HEALTH_ORDER}
+    for r in rows(store, "dashboard_models", schedule_name=schedule_name):
+        models[r["health_status"]] = r["models"]
+    tests = {r["status"]: r["tests"] for r in rows(store, "dashboard_tests", schedule_name=schedule_name)}
+    executed = sum(v for k, v in tests.items() if k not in ("not run", "skipped"))
+    sources = {r["status"]: r["sources"] for r in rows(store, "dashboard_sources", schedule_name=schedule_name)}
+    run = rows(store, "latest_run", schedule_name=schedule_name)
+    return HealthDashboard(
+        schedule_name=schedule_name,
+        run=RunSummary(**run[0]) if run else None,
+        models_total=sum(models.values()),
+        models_by_health=models,
+        tests_total=sum(tests.values()),
+        tests_by_status=tests,
+        test_success_rate=tests.get("pass", 0) / executed if executed else None,
+        sources_total=sum(sources.values()),
+        sources_checked=sum(v for k, v in sources.items() if k != "not checked"),
+        sources_pass=sources.get("pass", 0),
+        sources_warn=sources.get("warn", 0),
+        sources_error=sources.get("error", 0) + sources.get("runtime error", 0),
+        slowest_models=slowest_models(store, schedule_name, 5),
+    )
