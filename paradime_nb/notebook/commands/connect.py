@@ -1,0 +1,49 @@
+"""Connect to a Paradime workspace, a local folder (--path) or the bundled demo (--demo)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from IPython.core.error import UsageError
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+if TYPE_CHECKING:
+    from ...client import Paradime
+    from ..session import Session
+
+
+@magic_arguments("paradime connect")
+@argument("--demo", action="store_true", help="the bundled demo: 12 daily runs of jaffle-daily")
+@argument("--path", metavar="DIR", help="a saved-runs folder, or a dbt project / target/ folder")
+@argument("--client", metavar="VARIABLE", help="adopt a Paradime object from the notebook's variables")
+@argument("--database", metavar="FILE", default=":memory:",
+          help="DuckDB file that keeps history between kernels (default: in memory)")
+@argument("--schedule-name", metavar="NAME", help="with --path to a target/ folder: the schedule's name")
+@argument("--api-endpoint", metavar="URL", help="default: PARADIME_API_ENDPOINT or ~/.paradime/credentials")
+@argument("--api-key", metavar="KEY", help="default: PARADIME_API_KEY (pass a variable: --api-key $key)")
+@argument("--api-secret", metavar="SECRET", help="default: PARADIME_API_SECRET (pass a variable)")
+@argument("--workspace-uid", metavar="UID", help="default: PARADIME_WORKSPACE_UID (company tokens)")
+def command(session: Session, line: str) -> Paradime:
+    """Connect this notebook; later subcommands and %%sql use this client's store.
+    With no option, the API credentials come from the environment or ~/.paradime/credentials."""
+    args = parse_argstring(command, line)
+    from ...client import Paradime
+
+    if sum(bool(x) for x in (args.demo, args.path, args.client)) > 1:
+        raise UsageError("choose one of --demo, --path and --client")
+    if args.demo:
+        client, where = Paradime.demo(database=args.database), "the bundled demo"
+    elif args.path:
+        client = Paradime.from_path(args.path, database=args.database, schedule_name=args.schedule_name)
+        where = str(args.path)
+    elif args.client:
+        client = session.shell.user_ns.get(args.client)
+        if not isinstance(client, Paradime):
+            raise UsageError(f"{args.client!r} is not a Paradime object in this notebook")
+        where = f"the client {args.client}"
+    else:
+        client = Paradime(api_key=args.api_key, api_secret=args.api_secret, api_endpoint=args.api_endpoint,
+                          workspace_uid=args.workspace_uid, database=args.database)
+        where = "the Paradime API"
+    session.use(client, where)
+    return client

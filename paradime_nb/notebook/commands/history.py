@@ -1,0 +1,25 @@
+"""One model's status and timings run by run, with its tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+if TYPE_CHECKING:
+    from ..session import Session
+
+
+@magic_arguments("paradime history")
+@argument("model", metavar="MODEL", help="model name or unique id")
+@argument("-s", "--schedule", metavar="SCHEDULE", help="slug or display name (default: the last one used)")
+@argument("--last", type=int, default=20, metavar="N", help="the last N runs that executed it (default 20)")
+def command(session: Session, line: str) -> Any:
+    """`client.metadata.get_model_history`."""
+    args = parse_argstring(command, line)
+    if args.last < 1:
+        raise UsageError("--last must be at least 1")
+    result = session.client.metadata.get_model_history(args.model, session.schedule(args.schedule), last=args.last)
+    session.after_data()
+    return result

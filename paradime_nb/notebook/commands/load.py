@@ -1,0 +1,36 @@
+"""Load a schedule's latest runs (or those of the last D days) into the store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from IPython.core.error import UsageError
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+if TYPE_CHECKING:
+    from ...metadata import LoadReport
+    from ..session import Session
+
+
+@magic_arguments("paradime load")
+@argument("schedule", nargs="?", metavar="SCHEDULE", help="slug or display name (default: the last one used)")
+@argument("--runs", type=int, metavar="N", help="the latest N runs (default 1)")
+@argument("--days", type=float, metavar="D", help="every run started in the last D days")
+@argument("--refresh", action="store_true", help="fetch runs again even if stored")
+@argument("--include-running", action="store_true", help="also load runs still in progress")
+def command(session: Session, line: str) -> LoadReport:
+    """Runs already stored are skipped; each run is stored in one transaction. Afterwards
+    %%sql cells query the store (jupysql connection `paradime`)."""
+    args = parse_argstring(command, line)
+    if args.runs is not None and args.days is not None:
+        raise UsageError("give --runs or --days, not both")
+    if args.runs is not None and args.runs < 1:
+        raise UsageError("--runs must be at least 1")
+    name = session.schedule(args.schedule)
+    runs = args.runs if args.runs is not None else (None if args.days is not None else 1)
+    report = session.client.metadata.load(
+        name, runs=runs, days=args.days, include_running=args.include_running, refresh=args.refresh
+    )
+    session.last_schedule = report.schedule_name
+    session.after_data()
+    return report

@@ -1,0 +1,60 @@
+"""What this notebook is connected to and which runs the store holds, per schedule."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from IPython.core.magic_arguments import magic_arguments, parse_argstring
+
+if TYPE_CHECKING:
+    from ..session import Session
+
+STORED = """
+SELECT s.schedule_name, s.display_name, count(r.run_id) AS runs_loaded,
+    min(r.started_at) AS first_run_started, max(r.started_at) AS last_run_started,
+    arg_max(r.run_id, r.started_at) AS latest_run_id, arg_max(r.state, r.started_at) AS latest_run_state
+FROM schedules s LEFT JOIN runs r USING (schedule_name)
+GROUP BY ALL ORDER BY s.schedule_name
+"""
+
+
+class Status:
+    """The connection, the store, and the runs it holds (``.runs``: one row per schedule)."""
+
+    def __init__(self, connected_to: str, database: str, runs, sql_alias: str | None) -> None:
+        self.connected_to = connected_to
+        self.database = database
+        self.runs = runs
+        self.sql_alias = sql_alias
+
+    def _lines(self) -> list[str]:
+        if not self.connected_to:
+            return ["not connected (`%paradime connect --demo`, `--path DIR`, or API credentials)"]
+        lines = [f"connected to {self.connected_to}; store: {self.database}"]
+        if self.runs is None or self.runs.empty:
+            lines.append("no runs loaded yet (`%paradime load SCHEDULE`)")
+        else:
+            for row in self.runs.itertuples():
+                lines.append(f"{row.schedule_name}: {row.runs_loaded} run(s) loaded, latest {row.latest_run_id} "
+                             f"({row.latest_run_state}, started {row.last_run_started})")
+        lines.append(f"%%sql connection: {self.sql_alias!r}" if self.sql_alias else "%%sql: available after a load")
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(self._lines())
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return "<div class='paradime-status'>" + "<br>".join(escape(x) for x in self._lines()) + "</div>"
+
+
+@magic_arguments("paradime status")
+def command(session: Session, line: str) -> Status:
+    """Never connects or loads anything by itself."""
+    parse_argstring(command, line)
+    if not session.connected:
+        return Status("", "", None, None)
+    client = session.client
+    runs = client.metadata.query_sql(STORED)
+    return Status(session.described_as, client.store.database, runs, session.sql_alias)

@@ -1,0 +1,87 @@
+"""What a notebook is connected to: one client, the schedule last used, the jupysql link.
+
+One ``Session`` per IPython shell, held by the magic. Commands ask it for the client
+(``session.client``) and for a schedule name (``session.schedule(args.schedule)``), so a
+notebook can name its schedule once, in ``load``, and leave it out afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+
+if TYPE_CHECKING:
+    from ..client import Paradime
+
+NOT_CONNECTED = (
+    "not connected: run `%paradime connect --demo` (bundled demo), `%paradime connect --path DIR` "
+    "(saved runs or a dbt target/ folder), or set PARADIME_API_ENDPOINT, PARADIME_API_KEY and "
+    "PARADIME_API_SECRET (or ~/.paradime/credentials) and run `%paradime connect`"
+)
+NO_SCHEDULE = "name a schedule (e.g. `%paradime load jaffle-daily`); `%paradime schedules` lists them"
+
+
+class Session:
+    """The connection state of one shell."""
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self._client: Paradime | None = None
+        self.described_as = ""
+        self.last_schedule: str | None = None
+        self.sql_alias: str | None = None  # set once the store is registered with jupysql
+
+    # --- the client -------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        return self._client is not None
+
+    @property
+    def client(self) -> Paradime:
+        """The client; with none yet, connect to the API if credentials resolve, else a
+        ``UsageError`` telling how to connect."""
+        if self._client is None:
+            from ..config import resolve_credentials
+            from ..errors import ConfigurationError
+
+            try:
+                resolve_credentials()
+            except ConfigurationError:
+                raise UsageError(NOT_CONNECTED) from None
+            from ..client import Paradime
+
+            self.use(Paradime(), "the Paradime API")
+        assert self._client is not None
+        return self._client
+
+    def use(self, client: Paradime, described_as: str) -> None:
+        """Switch to ``client``; jupysql follows at the next query."""
+        from .sqlbridge import forget
+
+        if self._client is not None and self._client is not client:
+            forget(self)
+        self._client = client
+        self.described_as = described_as
+        self.last_schedule = None
+
+    # --- schedules --------------------------------------------------------------------
+
+    def schedule(self, name: str | None) -> str:
+        """``name``, else the schedule last used in this notebook."""
+        if name:
+            self.last_schedule = name
+            return name
+        if self.last_schedule:
+            return self.last_schedule
+        loaded = self.client.metadata.loaded_schedules()
+        if len(loaded) == 1:
+            return loaded[0]
+        raise UsageError(NO_SCHEDULE)
+
+    def after_data(self) -> None:
+        """Once the store holds a run, make it jupysql's current connection (quietly)."""
+        from .sqlbridge import register
+
+        register(self)

@@ -1,0 +1,79 @@
+"""jupysql on the store's DuckDB database, registered quietly under the alias ``paradime``.
+
+jupysql's ``%sqlcmd`` (tables, columns, profile) needs a SQLAlchemy connection, so the
+store is wrapped with duckdb-engine over a cursor of the store's own connection: one
+database for ``%%sql``, ``%sqlplot``, ``%sqlcmd`` and ``client.metadata``. SQLAlchemy
+would open a transaction on the first SELECT and jupysql never commits one after a
+SELECT, which freezes every later query at that snapshot (runs loaded afterwards would be
+invisible); the wrapper's ``begin`` is a no-op, so each statement commits on its own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .session import Session
+
+ALIAS = "paradime"
+
+
+def register(session: Session) -> None:
+    """Make the session's store jupysql's current connection, loading jupysql first."""
+    store = session.client.store
+    registered = getattr(session, "_sql_store", None)
+    from sql.connection import ConnectionManager
+
+    current = ConnectionManager.connections.get(ALIAS)
+    if registered is store and current is not None:
+        if ConnectionManager.current is None:
+            ConnectionManager.current = current
+        return
+    magic = _load_jupysql(session.shell)
+    forget(session)
+    ConnectionManager.set(_engine(store.connection), displaycon=False, alias=ALIAS, config=magic)
+    session._sql_store = store  # type: ignore[attr-defined]
+    session.sql_alias = ALIAS
+
+
+def forget(session: Session) -> None:
+    """Close jupysql's wrapper of the previous store (the store itself stays open)."""
+    if getattr(session, "_sql_store", None) is None:
+        return
+    from sql.connection import ConnectionManager
+
+    conn = ConnectionManager.connections.pop(ALIAS, None)
+    if conn is not None:
+        if ConnectionManager.current is conn:
+            ConnectionManager.current = None
+        conn.close()
+    session._sql_store = None  # type: ignore[attr-defined]
+    session.sql_alias = None
+
+
+def _load_jupysql(shell: Any) -> Any:
+    """``%load_ext sql`` without its chatter (config tips, "Running query in ...")."""
+    if shell.find_cell_magic("sql") is None:
+        from IPython.utils.capture import capture_output
+
+        with capture_output(stdout=True, stderr=True, display=True):
+            shell.extension_manager.load_extension("sql")
+    magic = shell.find_cell_magic("sql").__self__
+    magic.displaycon = False
+    return magic
+
+
+def _engine(connection: Any) -> Any:
+    """A SQLAlchemy engine whose one connection is a cursor of ``connection``."""
+    import sqlalchemy
+    from duckdb_engine import ConnectionWrapper
+    from sqlalchemy.pool import StaticPool
+
+    class _AutocommitWrapper(ConnectionWrapper):
+        def begin(self) -> None:  # each statement is its own transaction (see module doc)
+            return None
+
+    cursor = connection.cursor()
+    return sqlalchemy.create_engine(
+        "duckdb:///:memory:", creator=lambda: _AutocommitWrapper(cursor), poolclass=StaticPool
+    )

@@ -1,0 +1,189 @@
+"""Health card: a schedule's health at a glance, as an ipywidgets widget with an HTML twin.
+
+The widget (a VBox: the figures, then an accordion of failing models, failing tests,
+stale sources and slowest models) is what a live kernel shows. The same content as
+static HTML (``<details>`` for the lists, no script) goes in the same output as
+``text/html``, so exported HTML, GitHub and front-ends without a widget manager show it.
+
+The card only lays out what the API returned: ``get_health_dashboard`` for the figures,
+``get_model_health``, ``get_test_results(failed_only=True)`` and ``get_source_freshness``
+for the lists (``HealthReport`` carries them together).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from ...metadata.results import HealthDashboard, ResultList
+from .style import FONT, HEALTH_ORDER, STATUS_HEALTH, badge, colour, fmt_seconds
+
+if TYPE_CHECKING:
+    from ...metadata import MetadataClient
+
+STALE = ("warn", "error", "runtime error")
+_LIST_ROWS = 25
+
+
+@dataclass
+class HealthReport(HealthDashboard):
+    """``get_health_dashboard`` (every field, unchanged) plus the lists the card shows:
+    ``unhealthy_models`` (critical, then warning), ``failing_tests`` and ``stale_sources``."""
+
+    unhealthy_models: ResultList = field(default_factory=ResultList)
+    failing_tests: ResultList = field(default_factory=ResultList)
+    stale_sources: ResultList = field(default_factory=ResultList)
+
+    @classmethod
+    def fetch(cls, metadata: MetadataClient, schedule_name: str) -> HealthReport:
+        """Four calls into the API; nothing is computed here."""
+        dashboard = metadata.get_health_dashboard(schedule_name)
+        slug = dashboard.schedule_name
+        freshness = metadata.get_source_freshness(slug)
+        models = metadata.get_model_health(slug)
+        return cls(
+            **{f.name: getattr(dashboard, f.name) for f in dataclasses.fields(HealthDashboard)},
+            unhealthy_models=ResultList(
+                [m for h in ("critical", "warning") for m in models if m.health_status == h], models.record_type),
+            failing_tests=metadata.get_test_results(slug, failed_only=True),
+            stale_sources=ResultList([s for s in freshness if s.status in STALE], freshness.record_type),
+        )
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return health_card(self)._repr_mimebundle_()
+
+
+def health_card(dashboard: HealthDashboard) -> Any:
+    """The card widget for a dashboard (a ``HealthReport`` also lists the failures)."""
+    import ipywidgets as widgets
+
+    class HealthCard(widgets.VBox):
+        """VBox whose mime bundle also carries the static HTML card."""
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+            data = super()._repr_mimebundle_(**kwargs) or {}
+            data["text/html"] = self.static_html
+            data["text/plain"] = self.plain_text
+            return data
+
+    sections = _sections(dashboard)
+    accordion = widgets.Accordion(children=[widgets.HTML(body) for _, body in sections])
+    for i, (title, _) in enumerate(sections):
+        accordion.set_title(i, title)
+    card = HealthCard([widgets.HTML(_figures(dashboard)), accordion],
+                      layout=widgets.Layout(border="1px solid #e0e0e0", padding="8px", max_width="960px"))
+    card.add_class("paradime-health-card")
+    card.static_html = static_html(dashboard)
+    card.plain_text = plain_text(dashboard)
+    card.dashboard = dashboard
+    return card
+
+
+def static_html(dashboard: HealthDashboard) -> str:
+    """The whole card as HTML: figures, then each list in a ``<details>``."""
+    details = "".join(
+        f"<details{' open' if i == 0 and title[-2:] != '0)' else ''} style='margin:6px 0'>"
+        f"<summary style='cursor:pointer;font-weight:600'>{escape(title)}</summary>{body}</details>"
+        for i, (title, body) in enumerate(_sections(dashboard))
+    )
+    return (f"<div class='paradime-health-card' style='{FONT};border:1px solid #e0e0e0;border-radius:6px;"
+            f"padding:10px 14px;max-width:960px'>{_figures(dashboard)}{details}</div>")
+
+
+def plain_text(dashboard: HealthDashboard) -> str:
+    models = ", ".join(f"{dashboard.models_by_health.get(h, 0)} {h}" for h in HEALTH_ORDER)
+    rate = "-" if dashboard.test_success_rate is None else f"{dashboard.test_success_rate:.1%}"
+    run = dashboard.run
+    head = f"{dashboard.schedule_name}" + (f", run {run.run_id} ({run.state}, {run.started_at})" if run else "")
+    return (f"{head}\nmodels: {dashboard.models_total} ({models})\ntests: {dashboard.tests_total}, "
+            f"success rate {rate}\nsources: {dashboard.sources_checked} checked, {dashboard.sources_warn} warn, "
+            f"{dashboard.sources_error} error")
+
+
+# --- pieces -----------------------------------------------------------------------------
+
+
+def _figures(d: HealthDashboard) -> str:
+    run = d.run
+    when = ""
+    if run is not None:
+        when = (f"run <b>{run.run_id}</b> {badge(run.state or 'unknown', _run_health(run.state))} "
+                f"started {escape(str(run.started_at or '-'))} UTC, took {fmt_seconds(run.duration_seconds)}")
+    counts = "".join(
+        f"<span class='paradime-count' data-health='{h}' style='margin-right:10px'>"
+        f"{badge(f'{d.models_by_health.get(h, 0)} {h}', h)}</span>"
+        for h in HEALTH_ORDER
+    )
+    bar = _bar(d.models_by_health, d.models_total)
+    rate = "-" if d.test_success_rate is None else f"{d.test_success_rate:.1%}"
+    tests = ", ".join(f"{v} {escape(k)}" for k, v in sorted(d.tests_by_status.items()))
+    return (
+        f"<div style='font-size:16px;font-weight:600'>{escape(d.schedule_name)}</div>"
+        f"<div style='color:#616161;margin:2px 0 8px'>{when}</div>"
+        f"<div><span class='paradime-models-total'>{d.models_total}</span> models: {counts}</div>{bar}"
+        f"<div style='margin-top:6px'><span class='paradime-tests-total'>{d.tests_total}</span> tests "
+        f"({tests or 'none run'}), success rate <b class='paradime-test-rate'>{rate}</b></div>"
+        f"<div>sources: <span class='paradime-sources-checked'>{d.sources_checked}</span> of {d.sources_total} "
+        f"checked, <span class='paradime-sources-warn'>{d.sources_warn}</span> warn, "
+        f"<span class='paradime-sources-error'>{d.sources_error}</span> error</div>"
+    )
+
+
+def _bar(by_health: dict[str, int], total: int) -> str:
+    if not total:
+        return ""
+    parts = "".join(
+        f"<div title='{by_health.get(h, 0)} {h}' style='width:{100 * by_health.get(h, 0) / total:.2f}%;"
+        f"background:{colour(h)}'></div>"
+        for h in HEALTH_ORDER if by_health.get(h, 0)
+    )
+    return f"<div style='display:flex;height:8px;border-radius:4px;overflow:hidden;margin:6px 0;max-width:600px'>{parts}</div>"
+
+
+def _sections(d: HealthDashboard) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if isinstance(d, HealthReport):
+        out.append((f"Models not healthy ({len(d.unhealthy_models)})", _table(
+            d.unhealthy_models, [("model", "name"), ("health", "health_status"), ("status", "status"),
+                                 ("run", "run_id"), ("why", "reasons"), ("message", "message")])))
+        out.append((f"Failing tests ({len(d.failing_tests)})", _table(
+            d.failing_tests, [("test", "name"), ("on", "tested_node_name"), ("column", "column_name"),
+                              ("status", "status"), ("failures", "failures"), ("message", "message")])))
+        out.append((f"Stale sources ({len(d.stale_sources)})", _table(
+            d.stale_sources, [("source", "source_name"), ("table", "table_name"), ("status", "status"),
+                              ("age", "age_seconds"), ("warn after", "warn_after_seconds"),
+                              ("error after", "error_after_seconds"), ("error", "error")])))
+    out.append(("Slowest models", _table(
+        d.slowest_models, [("model", "name"), ("materialized", "materialized"), ("status", "status"),
+                           ("execution time", "execution_time")])))
+    return out
+
+
+def _table(records: list[Any], columns: list[tuple[str, str]]) -> str:
+    if not records:
+        return "<p style='color:#757575;margin:4px 0'>none</p>"
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{escape(t)}</th>" for t, _ in columns)
+    rows = []
+    for r in records[:_LIST_ROWS]:
+        cells = []
+        for _, attr in columns:
+            value = getattr(r, attr, None)
+            if attr in ("health_status", "status") and value:
+                text = badge(str(value), value if attr == "health_status" else STATUS_HEALTH.get(value))
+            elif attr.endswith("seconds") or attr == "execution_time":
+                text = escape(fmt_seconds(value))
+            elif isinstance(value, list):
+                text = escape(", ".join(str(v) for v in value))
+            else:
+                text = escape("" if value is None else str(value))
+            cells.append(f"<td style='padding:2px 8px;vertical-align:top'>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = f"<p style='color:#757575'>{len(records) - _LIST_ROWS} more</p>" if len(records) > _LIST_ROWS else ""
+    return (f"<table class='paradime-list' style='border-collapse:collapse;font-size:13px'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}")
+
+
+def _run_health(state: str | None) -> str:
+    return {"SUCCESS": "healthy", "FAILED": "critical", "ERROR": "critical"}.get((state or "").upper(), "warning")
