@@ -51,3 +51,14 @@ def insert_from_stage(table: str, staged: Iterable[str], known: Mapping[str, str
             exprs.append(col)
     verb = "INSERT OR REPLACE INTO" if upsert else "INSERT INTO"
     return f"{verb} {_quote(table)} BY NAME SELECT {', '.join(exprs)} FROM _paradime_stage"
+
+
+def insert_row(table: str, names: list[str], *, upsert: bool = False) -> str:
+    """One row with bound values (the runs and schedules rows: cheaper than an Arrow stage)."""
+    verb = "INSERT OR REPLACE INTO" if upsert else "INSERT INTO"
+    cols = ", ".join(_quote(n) for n in names)
+    return f"{verb} {_quote(table)} ({cols}) VALUES ({', '.join('?' for _ in names)})"
+
+
+def select_schedule(names: list[str]) -> str:
+    return f"SELECT {', '.join(_quote(n) for n in names)} FROM schedules WHERE schedule_name = ?"

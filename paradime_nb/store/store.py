@@ -121,11 +121,19 @@ class Store:
                     return False
                 for table in ("runs", *RUN_TABLES):
                     cur.execute(sql.delete_run(table), key)
-            self._insert(cur, "schedules", {k: [v] for k, v in prepared.schedule_row.items()}, upsert=True)
-            self._insert(cur, "runs", {k: [v] for k, v in prepared.run_row.items()})
+            self._upsert_schedule(cur, prepared.schedule_row)
+            run = prepared.run_row
+            cur.execute(sql.insert_row("runs", list(run)), list(run.values()))
             for table, columns in prepared.tables.items():
                 self._insert(cur, table, columns, constants=key)
         return True
+
+    def _upsert_schedule(self, cur: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> None:
+        """Written only when new or changed: most loads add runs of a known schedule."""
+        names = list(row)
+        stored = cur.execute(sql.select_schedule(names), [row["schedule_name"]]).fetchone()
+        if stored is None or list(stored) != list(row.values()):
+            cur.execute(sql.insert_row("schedules", names, upsert=True), list(row.values()))
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
