@@ -66,7 +66,7 @@ def load_runs(
     if todo:
         bar = _progress_bar(len(todo), schedule.slug, progress)
         try:
-            for data in source.fetch(schedule, todo):
+            for data in source.fetch(schedule, todo, progress=progress):
                 prepared = prepare_run(data, strict=strict, source=source.description)
                 store.write_run(prepared, replace=refresh)
                 report.loaded.append(data.run.run_id)

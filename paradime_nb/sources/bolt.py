@@ -130,12 +130,12 @@ class BoltSource(RunSource):
 
     # --- fetching -----------------------------------------------------------------------
 
-    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo]) -> Iterator[RunData]:
+    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None) -> Iterator[RunData]:
         runs = list(runs)
         if not runs:
             return
         cancel = threading.Event()
-        bar = _DownloadBar(self.progress)
+        bar = _DownloadBar(self.progress if progress is None else progress)
         pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="paradime-io")
         planners = ThreadPoolExecutor(min(self.runs_in_flight, len(runs)), thread_name_prefix="paradime-run")
 

@@ -96,8 +96,9 @@ class RunSource(ABC):
         """Runs newest first: at most ``limit``, or those started at/after ``since``."""
 
     @abstractmethod
-    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo]) -> Iterator[RunData]:
-        """Yield each run's commands with the artifact files the store needs."""
+    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None) -> Iterator[RunData]:
+        """Yield each run's commands with the artifact files the store needs (``progress``:
+        a download bar where fetching takes time; None lets the source decide)."""
 
     def schedule(self, name: str) -> ScheduleInfo:
         """Resolve a slug or a display name; unknown names get close matches in the error."""
