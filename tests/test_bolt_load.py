@@ -286,5 +286,8 @@ def test_the_download_bar_shows_on_slow_loads_and_is_silent_when_asked(tmp_path,
         quiet.metadata.load("jaffle-daily", runs=2, progress=False)
         assert capsys.readouterr().err == ""
         shown = api_client(srv, tmp_path / "b", progress=None)  # the default: shown when slow
-        shown.metadata.load("jaffle-daily", runs=2, progress=False)
+        shown.metadata.load("jaffle-daily", runs=2)
         assert "downloading artifacts" in capsys.readouterr().err
+        silenced = api_client(srv, tmp_path / "c", progress=None)
+        silenced.metadata.load("jaffle-daily", runs=2, progress=False)  # the load's flag wins
+        assert capsys.readouterr().err == ""
