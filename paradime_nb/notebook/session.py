@@ -69,9 +69,8 @@ class Session:
     # --- schedules --------------------------------------------------------------------
 
     def schedule(self, name: str | None) -> str:
-        """``name``, else the schedule last used in this notebook."""
+        """``name``, else the schedule last used successfully in this notebook."""
         if name:
-            self.last_schedule = name
             return name
         if self.last_schedule:
             return self.last_schedule
@@ -80,8 +79,11 @@ class Session:
             return loaded[0]
         raise UsageError(NO_SCHEDULE)
 
-    def after_data(self) -> None:
-        """Once the store holds a run, make it jupysql's current connection (quietly)."""
+    def after_data(self, schedule: str | None = None) -> None:
+        """After a command answered: remember its schedule, and once the store holds a run
+        make it jupysql's current connection (quietly)."""
         from .sqlbridge import register
 
+        if schedule:
+            self.last_schedule = schedule
         register(self)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 def command(session: Session, line: str) -> Any:
     """`client.metadata.get_source_freshness`."""
     args = parse_argstring(command, line)
-    result = session.client.metadata.get_source_freshness(session.schedule(args.schedule))
-    session.after_data()
+    name = session.schedule(args.schedule)
+    result = session.client.metadata.get_source_freshness(name)
+    session.after_data(name)
     return result

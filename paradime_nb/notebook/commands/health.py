@@ -19,6 +19,7 @@ def command(session: Session, line: str) -> Any:
     args = parse_argstring(command, line)
     from ..widgets.health import HealthReport
 
-    result = HealthReport.fetch(session.client.metadata, session.schedule(args.schedule))
-    session.after_data()
+    name = session.schedule(args.schedule)
+    result = HealthReport.fetch(session.client.metadata, name)
+    session.after_data(name)
     return result

@@ -20,6 +20,7 @@ def command(session: Session, line: str) -> Any:
     args = parse_argstring(command, line)
     if args.last < 1:
         raise UsageError("--last must be at least 1")
-    result = session.client.metadata.get_model_history(args.model, session.schedule(args.schedule), last=args.last)
-    session.after_data()
+    name = session.schedule(args.schedule)
+    result = session.client.metadata.get_model_history(args.model, name, last=args.last)
+    session.after_data(name)
     return result

@@ -43,9 +43,12 @@ def command(session: Session, line: str) -> Any:
     metadata = session.client.metadata
     name = session.schedule(args.schedule)
     result = metadata.select_nodes(name, selector)
+    if not result:
+        raise UsageError(f"nothing in the latest manifest of {name!r} matches {args.target!r} "
+                         "(a model name, a unique id or a dbt selector)")
     edges = metadata.query_sql(EDGES, name, {"ids": [n.unique_id for n in result]})
     result.edges = list(edges.itertuples(index=False, name=None))
-    session.after_data()
+    session.after_data(name)
     return result
 
 

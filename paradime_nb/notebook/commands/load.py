@@ -28,9 +28,18 @@ def command(session: Session, line: str) -> LoadReport:
         raise UsageError("--runs must be at least 1")
     name = session.schedule(args.schedule)
     runs = args.runs if args.runs is not None else (None if args.days is not None else 1)
-    report = session.client.metadata.load(
-        name, runs=runs, days=args.days, include_running=args.include_running, refresh=args.refresh
+    client = session.client
+    report = client.metadata.load(
+        name, runs=runs, days=args.days, include_running=args.include_running, refresh=args.refresh,
+        progress=_progress(client),
     )
-    session.last_schedule = report.schedule_name
-    session.after_data()
+    session.after_data(report.schedule_name)
     return report
+
+
+def _progress(client: object) -> bool | None:
+    """A progress bar for the API (downloads take time); none for local folders and the
+    demo, which load in a blink and would leave a stale bar in saved notebooks."""
+    from ...sources.bolt import BoltSource
+
+    return None if isinstance(getattr(client, "source", None), BoltSource) else False

@@ -21,6 +21,7 @@ def command(session: Session, line: str) -> Any:
     args = parse_argstring(command, line)
     if args.days <= 0:
         raise UsageError("--days must be positive")
-    result = session.client.metadata.get_performance_metrics(session.schedule(args.schedule), days=args.days)
-    session.after_data()
+    name = session.schedule(args.schedule)
+    result = session.client.metadata.get_performance_metrics(name, days=args.days)
+    session.after_data(name)
     return result

@@ -23,7 +23,7 @@ def command(session: Session, line: str, cell: str | None = None) -> pd.DataFram
         raise UsageError("put the SQL in the cell: %%paradime query SCHEDULE, then the query below")
     name = session.schedule(args.schedule) if (args.schedule or "$schedule_name" in cell) else None
     result = session.client.metadata.query_sql(cell, schedule_name=name)
-    session.after_data()
+    session.after_data(name)
     return result
 
 

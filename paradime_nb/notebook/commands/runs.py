@@ -31,6 +31,7 @@ def command(session: Session, line: str) -> pd.DataFrame:
     if client.source is None:
         raise UsageError("this client reads a store file only; it has no source to list runs from")
     schedule = client.source.schedule(session.schedule(args.schedule))
+    session.last_schedule = schedule.slug
     since = days_ago(args.days) if args.days is not None else None
     listing = client.source.runs(schedule, limit=None if since else args.limit, since=since)
     stored = client.store.stored_runs(schedule.slug)

@@ -19,6 +19,7 @@ def command(session: Session, line: str) -> Any:
     args = parse_argstring(command, line)
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    result = session.client.metadata.get_slowest_models(session.schedule(args.schedule), limit=args.limit)
-    session.after_data()
+    name = session.schedule(args.schedule)
+    result = session.client.metadata.get_slowest_models(name, limit=args.limit)
+    session.after_data(name)
     return result

@@ -27,5 +27,5 @@ def command(session: Session, line: str) -> Any:
         result = session.client.metadata.get_test_history(name, days=args.days)
     else:
         result = session.client.metadata.get_test_results(name, failed_only=args.failed)
-    session.after_data()
+    session.after_data(name)
     return result
