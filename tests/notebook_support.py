@@ -159,4 +159,5 @@ def non_blank_pixels(png: bytes) -> int:
     from PIL import Image
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    return sum(1 for r, g, b in image.getdata() if min(r, g, b) < 230)
+    pixels = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
+    return sum(1 for r, g, b in pixels if min(r, g, b) < 230)
