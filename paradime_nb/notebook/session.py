@@ -13,6 +13,7 @@ from IPython.core.error import UsageError
 
 if TYPE_CHECKING:
     from ..client import Paradime
+    from ..store import Store
 
 NOT_CONNECTED = (
     "not connected: run `%paradime connect --demo` (bundled demo), `%paradime connect --path DIR` "
@@ -30,7 +31,7 @@ class Session:
         self._client: Paradime | None = None
         self.described_as = ""
         self.last_schedule: str | None = None
-        self.sql_alias: str | None = None  # set once the store is registered with jupysql
+        self.sql_store: Store | None = None  # the store jupysql's `paradime` connection reads
 
     # --- the client -------------------------------------------------------------------
 

@@ -21,24 +21,22 @@ ALIAS = "paradime"
 def register(session: Session) -> None:
     """Make the session's store jupysql's current connection, loading jupysql first."""
     store = session.client.store
-    registered = getattr(session, "_sql_store", None)
     from sql.connection import ConnectionManager
 
     current = ConnectionManager.connections.get(ALIAS)
-    if registered is store and current is not None:
+    if session.sql_store is store and current is not None:
         if ConnectionManager.current is None:
             ConnectionManager.current = current
         return
     magic = _load_jupysql(session.shell)
     forget(session)
     ConnectionManager.set(_engine(store.connection), displaycon=False, alias=ALIAS, config=magic)
-    session._sql_store = store  # type: ignore[attr-defined]
-    session.sql_alias = ALIAS
+    session.sql_store = store
 
 
 def forget(session: Session) -> None:
     """Close jupysql's wrapper of the previous store (the store itself stays open)."""
-    if getattr(session, "_sql_store", None) is None:
+    if session.sql_store is None:
         return
     from sql.connection import ConnectionManager
 
@@ -47,8 +45,7 @@ def forget(session: Session) -> None:
         if ConnectionManager.current is conn:
             ConnectionManager.current = None
         conn.close()
-    session._sql_store = None  # type: ignore[attr-defined]
-    session.sql_alias = None
+    session.sql_store = None
 
 
 def _load_jupysql(shell: Any) -> Any:

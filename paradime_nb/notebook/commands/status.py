@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from IPython.core.magic_arguments import magic_arguments, parse_argstring
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..session import Session
 
 STORED = """
@@ -18,14 +21,14 @@ GROUP BY ALL ORDER BY s.schedule_name
 """
 
 
+@dataclass
 class Status:
     """The connection, the store, and the runs it holds (``.runs``: one row per schedule)."""
 
-    def __init__(self, connected_to: str, database: str, runs, sql_alias: str | None) -> None:
-        self.connected_to = connected_to
-        self.database = database
-        self.runs = runs
-        self.sql_alias = sql_alias
+    connected_to: str
+    database: str
+    runs: pd.DataFrame | None
+    sql_alias: str | None
 
     def _lines(self) -> list[str]:
         if not self.connected_to:
@@ -57,4 +60,6 @@ def command(session: Session, line: str) -> Status:
         return Status("", "", None, None)
     client = session.client
     runs = client.metadata.query_sql(STORED)
-    return Status(session.described_as, client.store.database, runs, session.sql_alias)
+    from ..sqlbridge import ALIAS
+
+    return Status(session.described_as, client.store.database, runs, ALIAS if session.sql_store else None)

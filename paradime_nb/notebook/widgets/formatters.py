@@ -9,6 +9,7 @@ the result to its own ``_repr_html_``.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 _RESULTS = "paradime_nb.metadata.results"
@@ -32,7 +33,7 @@ def _lineage(result: Any, include: Any = None, exclude: Any = None) -> dict[str,
     title = f"{result.direction} of {roots}" if result.direction in ("upstream", "downstream") else f"lineage: {roots}"
     focus = {*result.root, *(n.unique_id for n in result if n.level == 0)}
     graph = lineage_graph(result, edges, focus=focus, title=title)
-    return {"text/html": graph.html + f"<p style='font-size:13px'>{_escape(str(result.summary))}</p>",
+    return {"text/html": graph.html + f"<p style='font-size:13px'>{escape(str(result.summary))}</p>",
             "text/plain": repr(list(result))[:200]}
 
 
@@ -78,8 +79,3 @@ def unregister_formatters(shell: Any) -> None:
             if cls.__module__ == module and cls.__name__ == name:
                 formatter.type_printers.pop(cls)
 
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
