@@ -23,7 +23,16 @@ OK = {"success", "pass", "no-op", "reused"}
 ERROR = {"error", "runtime error", "fail"}
 BAD_TEST = {"fail", "error", "runtime error"}
 TESTS = {"test", "unit_test"}
+# dbt Fusion capitalises statuses (Success, RuntimeError): the README says they read as dbt-core's
+KNOWN = {"success", "error", "skipped", "pass", "fail", "warn", "runtime error", "partial success", "no-op", "reused"}
 PERIOD = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+
+
+def normalize(status: str | None) -> str | None:
+    if status is None:
+        return None
+    low = status.lower().replace("runtimeerror", "runtime error")
+    return low if low in KNOWN else status
 
 
 def read_json(path: Path) -> dict:
@@ -196,11 +205,11 @@ class History:
 
     def status(self, uid: str) -> str | None:
         found = self.result.get(uid)
-        return found[0]["status"] if found else None
+        return normalize(found[0]["status"]) if found else None
 
     def fresh_status(self, uid: str) -> str | None:
         found = self.freshness.get(uid)
-        return found[0]["status"] if found else None
+        return normalize(found[0]["status"]) if found else None
 
     # the health rules of MetadataClient.get_model_health, restated
     def test_map(self) -> dict[str, list[str]]:
