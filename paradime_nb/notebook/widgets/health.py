@@ -72,6 +72,8 @@ def health_card(dashboard: HealthDashboard) -> Any:
     accordion = widgets.Accordion(children=[widgets.HTML(body) for _, body in sections])
     for i, (title, _) in enumerate(sections):
         accordion.set_title(i, title)
+    if not _is_empty(sections[0][0]):
+        accordion.selected_index = 0
     card = HealthCard([widgets.HTML(_figures(dashboard)), accordion],
                       layout=widgets.Layout(border="1px solid #e0e0e0", padding="8px", max_width="960px"))
     card.add_class("paradime-health-card")
@@ -84,12 +86,17 @@ def health_card(dashboard: HealthDashboard) -> Any:
 def static_html(dashboard: HealthDashboard) -> str:
     """The whole card as HTML: figures, then each list in a ``<details>``."""
     details = "".join(
-        f"<details{' open' if i == 0 and title[-2:] != '0)' else ''} style='margin:6px 0'>"
+        f"<details{' open' if i == 0 and not _is_empty(title) else ''} style='margin:6px 0'>"
         f"<summary style='cursor:pointer;font-weight:600'>{escape(title)}</summary>{body}</details>"
         for i, (title, body) in enumerate(_sections(dashboard))
     )
     return (f"<div class='paradime-health-card' style='{FONT};border:1px solid #e0e0e0;border-radius:6px;"
             f"padding:10px 14px;max-width:960px'>{_figures(dashboard)}{details}</div>")
+
+
+def _is_empty(title: str) -> bool:
+    """Section titles end in their count: ``Failing tests (0)``."""
+    return title.endswith("(0)")
 
 
 def plain_text(dashboard: HealthDashboard) -> str:

@@ -23,7 +23,7 @@ SHAPES = {
     "exposure": "star", "analysis": "ellipse", "semantic_model": "ellipse", "metric": "diamond",
 }
 PHYSICS_LIMIT = 300  # above this many nodes the layout is computed once, never simulated
-DRAW_LIMIT = 2000  # above this the graph is not drawn (a table is shown)
+DRAW_LIMIT = 2000  # above this the graph is not drawn; a note says how to narrow it
 HEIGHT = 600
 # pyvis's template links bootstrap from a CDN for its menus (not used here) and has two
 # empty headings; both go, so the page needs no network and has no blank band on top.
