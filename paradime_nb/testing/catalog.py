@@ -68,9 +68,11 @@ class Command:
     folder: Path
     resources: list[Resource] = field(default_factory=list)
 
-    def log(self, name: str) -> str | None:
+    def log(self, name: str) -> str:
+        """The saved log; empty when none was saved (the service sends a string, and the
+        official SDK refuses a null)."""
         path = self.folder / name
-        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
 
 
 @dataclass

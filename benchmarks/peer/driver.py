@@ -1,0 +1,111 @@
+"""Drives the official ``paradime-io`` SDK for the benchmarks; runs under the peer venv only.
+
+Two ways in, both through the SDK's own code:
+
+- ``api``: ``paradime.Paradime(...)`` pointed at our loopback server; its ``MetadataClient``
+  collects the latest run with its own Bolt client, parses and loads its DuckDB.
+- ``dicts``: the same artifact files, decoded as its Bolt client decodes downloads
+  (``json.loads``), handed to ``MetadataClient`` through a stand-in Bolt client that
+  returns them, so only its parser, database and dashboard run.
+
+Prints one JSON object: seconds per step, peak RSS (``ru_maxrss``) and a dashboard summary.
+Nothing of the SDK is copied here: it is imported from the peer venv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import sys
+import time
+
+os.environ.setdefault("PARADIME_DISABLE_VERSION_CHECK", "1")  # no PyPI call inside a timing
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _summary(dashboard) -> dict:
+    fields = ("total_models", "healthy_models", "warning_models", "critical_models", "sources_checked", "stale_sources")
+    return {f: getattr(dashboard, f, None) for f in fields}
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+class _GivenArtifacts:
+    """Stands in for the SDK's BoltClient: returns artifacts already decoded."""
+
+    def __init__(self, artifacts: dict) -> None:
+        self._artifacts = artifacts
+
+    def _get_all_latest_artifacts(self, schedule_name: str, max_runs: int = 1) -> dict:
+        return self._artifacts
+
+
+def run_dicts(files: dict[str, str], schedule: str) -> dict:
+    from paradime.apis.metadata import MetadataClient
+
+    blobs = {kind: _read(path) for kind, path in files.items()}
+    started = time.perf_counter()
+    artifacts = {kind: json.loads(blob) for kind, blob in blobs.items()}
+    decoded = time.perf_counter()
+    client = MetadataClient(bolt_client=_GivenArtifacts(artifacts))
+    dashboard = client.get_health_dashboard(schedule)
+    done = time.perf_counter()
+    return {"seconds": done - started, "decode_seconds": decoded - started, "parse_store_dashboard_seconds": done - decoded,
+            "rss_mb": _rss_mb(), "dashboard": _summary(dashboard)}
+
+
+def run_api(endpoint: str, key: str, secret: str, schedule: str, reload: bool) -> dict:
+    from paradime import Paradime
+
+    client = Paradime(api_key=key, api_secret=secret, api_endpoint=endpoint)
+    started = time.perf_counter()
+    client.metadata.refresh_metadata(schedule)  # collect + parse + load, as its first analysis does
+    loaded = time.perf_counter()
+    dashboard = client.metadata.get_health_dashboard(schedule)
+    done = time.perf_counter()
+    out = {"seconds": loaded - started, "dashboard_seconds": done - loaded, "rss_mb": _rss_mb(),
+           "dashboard": _summary(dashboard)}
+    if reload:  # its only way to see a new run: collect everything again
+        started = time.perf_counter()
+        client.metadata.refresh_metadata(schedule)
+        out["reload_seconds"] = time.perf_counter() - started
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="mode", required=True)
+    d = sub.add_parser("dicts")
+    d.add_argument("--schedule", required=True)
+    d.add_argument("--file", action="append", default=[], help="kind=path (manifest, run_results, sources)")
+    a = sub.add_parser("api")
+    a.add_argument("--endpoint", required=True)
+    a.add_argument("--key", required=True)
+    a.add_argument("--secret", required=True)
+    a.add_argument("--schedule", required=True)
+    a.add_argument("--reload", action="store_true")
+    args = parser.parse_args()
+    if args.mode == "dicts":
+        out = run_dicts(dict(f.split("=", 1) for f in args.file), args.schedule)
+    else:
+        out = run_api(args.endpoint, args.key, args.secret, args.schedule, args.reload)
+    import paradime  # noqa: F401  (version for the report)
+    from importlib.metadata import version
+
+    out["version"] = version("paradime-io")
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
