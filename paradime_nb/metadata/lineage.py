@@ -63,7 +63,8 @@ def walk(store: Store, schedule_name: str, start: Iterable[str], direction: str,
     try:
         cur.execute(sql("lineage_walk"),
                     {"schedule_name": schedule_name, "start": ids, "direction": direction, "depth": depth})
-        return dict(cur.fetchall())
+        row = cur.fetchone()
+        return dict(zip(row[0] or [], row[1] or [])) if row else {}
     finally:
         cur.close()
 

@@ -1,7 +1,7 @@
 -- Breadth-first walk from the start nodes ($start: unique ids) over the cached graph,
 -- up ($direction = 'up': parents) or down (children), to $depth levels (NULL: all).
--- One row per node reached, with its level: the shortest distance from the start set
--- (start nodes are level 0).
+-- One row: the unique ids reached and, position by position, their levels (the shortest
+-- distance from the start set; start nodes are level 0).
 --
 -- Why this shape: a recursive CTE with UNION keeps every node once (it discards rows
 -- already produced), which makes it a true BFS frontier; but a level column would make
@@ -12,15 +12,19 @@
 -- of the frontier, one list lookup per node and one UNION: no join with the history
 -- (USING KEY's `recurring` table costs a copy of it per level, 2-3x slower here).
 WITH RECURSIVE
-graph AS MATERIALIZED (
-    SELECT names, CASE WHEN $direction = 'up' THEN up ELSE down END AS adjacency
+adjacency AS MATERIALIZED (
+    SELECT CASE WHEN $direction = 'up' THEN up ELSE down END AS ids
     FROM paradime_cache.lineage_graphs
     WHERE schedule_name = $schedule_name
 ),
 start AS (
-    SELECT DISTINCT list_position(g.names, s.unique_id)::INTEGER AS node
-    FROM graph g, (SELECT unnest($start::VARCHAR[]) AS unique_id) s
-    WHERE list_position(g.names, s.unique_id) IS NOT NULL
+    SELECT DISTINCT p AS node
+    FROM (
+        SELECT list_position(g.names, s.unique_id)::INTEGER AS p
+        FROM paradime_cache.lineage_graphs g, (SELECT unnest($start::VARCHAR[]) AS unique_id) s
+        WHERE g.schedule_name = $schedule_name
+    )
+    WHERE p IS NOT NULL
 ),
 walk(node, level) AS (
     SELECT node, NULL::INTEGER FROM start
@@ -30,7 +34,7 @@ walk(node, level) AS (
     SELECT
         unnest(CASE
             WHEN w.node IS NULL THEN [NULL::INTEGER]
-            WHEN $depth IS NULL OR w.k < $depth THEN list_prepend(w.node, g.adjacency[w.node])
+            WHEN $depth IS NULL OR w.k < $depth THEN list_prepend(w.node, a.ids[w.node])
             ELSE [w.node]
         END) AS node,
         unnest([CASE WHEN w.node IS NULL THEN w.k + 1 ELSE w.k END]) AS level
@@ -38,9 +42,14 @@ walk(node, level) AS (
         SELECT node, max(level) OVER () AS k, count(node) OVER () AS frontier
         FROM walk
         WHERE node IS NULL OR level IS NULL
-    ) w, graph g
+    ) w, adjacency a
     WHERE w.frontier > 0
+),
+labels AS (
+    SELECT list(node ORDER BY node) AS nodes, list(level ORDER BY node) AS levels
+    FROM walk
+    WHERE node IS NOT NULL AND level IS NOT NULL
 )
-SELECT g.names[w.node] AS unique_id, w.level
-FROM walk w, graph g
-WHERE w.node IS NOT NULL AND w.level IS NOT NULL
+SELECT list_select(g.names, l.nodes) AS unique_ids, l.levels
+FROM labels l, paradime_cache.lineage_graphs g
+WHERE g.schedule_name = $schedule_name

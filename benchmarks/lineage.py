@@ -1,0 +1,117 @@
+"""Unlimited-depth lineage on the largest manifest: our recursive SQL walk vs networkx.
+
+Loads one big project into a fresh in-memory store, builds a networkx DiGraph from the
+same stored edges, picks the heaviest cases (the model with the most ancestors, the source
+with the most descendants, among a seeded sample) plus a typical model, checks that both
+sides find the same nodes at the same levels, then times, in the same process (medians):
+
+- ``ours walk``: ``paradime_nb.metadata.lineage.walk`` -- the one recursive query
+  (``sql/lineage_walk.sql``) that every lineage answer runs, levels included;
+- ``nx levels``: ``nx.single_source_shortest_path_length`` (BFS with levels) on the graph
+  our walk covers (tests left out: they are leaves, added back by a join) and on the full
+  graph; ``nx set``: ``nx.ancestors`` / ``nx.descendants`` on the full graph;
+- ``ours API``: ``get_upstream_model_health`` / ``get_downstream_impact`` (walk + names,
+  health of every node, tests), for scale; networkx computes none of that.
+
+ratio = ours walk / nx levels on the same graph (target: <= 1).
+
+    python benchmarks/lineage.py [--project big-10000] [--repeat 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+
+from paradime_nb import Paradime
+from paradime_nb.metadata import lineage
+
+ROOT = Path(__file__).resolve().parents[1]
+BIG = ROOT.parent / "shared" / "fixtures" / "big"
+
+
+def _median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--project", default="big-10000", help="folder under fixtures/big (default: the largest)")
+    parser.add_argument("--big", type=Path, default=BIG)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--sample", type=int, default=300, help="models sampled to find the heaviest cases")
+    args = parser.parse_args(argv)
+
+    client = Paradime.from_path(args.big / args.project)
+    slug = client.metadata.schedules()[0].slug
+    t = time.perf_counter()
+    client.metadata.load(slug, runs=1, progress=False)
+    load_s = time.perf_counter() - t
+    store = client.store
+    t = time.perf_counter()
+    lineage.ensure_graph(store, slug)
+    cache_s = time.perf_counter() - t
+
+    kinds = dict(store.fetchall("SELECT unique_id, resource_type FROM latest_nodes WHERE schedule_name = ?", [slug]))
+    edges = store.fetchall("SELECT parent_id, child_id FROM latest_edges WHERE schedule_name = ?", [slug])
+    t = time.perf_counter()
+    full = nx.DiGraph()
+    full.add_nodes_from(kinds)
+    full.add_edges_from(edges)
+    nx_build_s = time.perf_counter() - t
+    tests = {u for u, k in kinds.items() if k in ("test", "unit_test")}
+    walked = full.subgraph(u for u in kinds if u not in tests).copy()
+    full_up, walked_up = full.reverse(copy=False), walked.reverse(copy=False)
+
+    rng = random.Random(10000)
+    models = sorted(u for u, k in kinds.items() if k == "model")
+    sources = sorted(u for u, k in kinds.items() if k == "source")
+    sample = rng.sample(models, min(args.sample, len(models)))
+    by_ancestors = sorted(sample, key=lambda u: len(nx.ancestors(walked, u)))
+    deepest, typical = by_ancestors[-1], by_ancestors[len(by_ancestors) // 2]
+    widest = max(rng.sample(sources, min(args.sample, len(sources))), key=lambda u: len(nx.descendants(walked, u)))
+
+    print(f"{args.project}: {len(kinds):,} nodes ({len(tests):,} tests), {len(edges):,} edges; load {load_s:.1f}s, "
+          f"graph cache {cache_s * 1000:.0f} ms, networkx graph {nx_build_s * 1000:.0f} ms; medians of {args.repeat}")
+    header = f"{'case':<34}{'nodes':>7}{'depth':>6}{'ours walk':>11}{'nx levels':>11}{'nx lv full':>11}{'nx set':>9}{'ours API':>10}{'ratio':>7}"
+    print(header)
+    ratios = []
+    cases = [("upstream of deepest model", deepest, "up"), ("upstream of typical model", typical, "up"),
+             ("downstream of widest source", widest, "down"), ("downstream of typical model", typical, "down")]
+    for label, uid, direction in cases:
+        same, everything = (walked_up, full_up) if direction == "up" else (walked, full)
+        ours = lineage.walk(store, slug, [uid], direction)
+        theirs = nx.single_source_shortest_path_length(same, uid)
+        if ours != theirs:
+            print(f"MISMATCH for {label} ({uid}): {len(ours)} vs {len(theirs)} nodes", file=sys.stderr)
+            return 1
+        api = client.metadata.get_upstream_model_health if direction == "up" else client.metadata.get_downstream_impact
+        nx_set = nx.ancestors if direction == "up" else nx.descendants
+        ms_ours = _median_ms(lambda: lineage.walk(store, slug, [uid], direction), args.repeat)
+        ms_nx = _median_ms(lambda: nx.single_source_shortest_path_length(same, uid), args.repeat)
+        ms_nx_full = _median_ms(lambda: nx.single_source_shortest_path_length(everything, uid), args.repeat)
+        ms_set = _median_ms(lambda: nx_set(full, uid), args.repeat)
+        ms_api = _median_ms(lambda: api(uid, slug), max(3, args.repeat // 5))
+        ratio = ms_ours / ms_nx
+        ratios.append(ratio)
+        print(f"{label:<34}{len(ours) - 1:>7,}{max(ours.values()):>6}{ms_ours:>9.1f}ms{ms_nx:>9.1f}ms{ms_nx_full:>9.1f}ms"
+              f"{ms_set:>7.1f}ms{ms_api:>8.0f}ms{ratio:>7.2f}")
+    print(f"ratio = ours walk / nx levels on the same graph; geometric mean {statistics.geometric_mean(ratios):.2f} "
+          f"(target <= 1)")
+    client.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
