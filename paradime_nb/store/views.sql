@@ -96,6 +96,13 @@ WITH RECURSIVE
 edges AS MATERIALIZED (
     SELECT schedule_name, parent_id, child_id FROM latest_edges
 ),
+-- Problems travel along model edges only: tests are leaves and take no health here.
+graph_edges AS MATERIALIZED (
+    SELECT e.schedule_name, e.parent_id, e.child_id
+    FROM edges e
+    JOIN latest_nodes c ON c.schedule_name = e.schedule_name AND c.unique_id = e.child_id
+    WHERE c.resource_type NOT IN ('test', 'unit_test')
+),
 nodes AS (
     SELECT schedule_name, unique_id, resource_type, name, version, package_name, materialized, source_name,
         CASE WHEN resource_type = 'source' THEN 'source'
@@ -163,7 +170,6 @@ own AS (
     FROM nodes n
     LEFT JOIN latest_node_results lr ON lr.schedule_name = n.schedule_name AND lr.unique_id = n.executed_id
     LEFT JOIN latest_source_freshness f ON f.schedule_name = n.schedule_name AND f.unique_id = n.unique_id
-        AND n.node_class = 'source'
     LEFT JOIN test_counts tc ON tc.schedule_name = n.schedule_name AND tc.node_id = n.unique_id
 ),
 origins AS (
@@ -178,10 +184,10 @@ origins AS (
 -- of origins (which problem reached a node is a lineage question, answered per model).
 reach(schedule_name, kind, node_id) AS (
     SELECT o.schedule_name, o.kind, e.child_id
-    FROM origins o JOIN edges e ON e.schedule_name = o.schedule_name AND e.parent_id = o.origin_id
+    FROM origins o JOIN graph_edges e ON e.schedule_name = o.schedule_name AND e.parent_id = o.origin_id
     UNION
     SELECT r.schedule_name, r.kind, e.child_id
-    FROM reach r JOIN edges e ON e.schedule_name = r.schedule_name AND e.parent_id = r.node_id
+    FROM reach r JOIN graph_edges e ON e.schedule_name = r.schedule_name AND e.parent_id = r.node_id
 ),
 upstream AS (
     SELECT schedule_name, node_id,
