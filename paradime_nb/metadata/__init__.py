@@ -2,5 +2,6 @@
 
 from .client import MetadataClient
 from .loading import LoadReport
+from .results import LineageResult, ResultList
 
-__all__ = ["LoadReport", "MetadataClient"]
+__all__ = ["LineageResult", "LoadReport", "MetadataClient", "ResultList"]

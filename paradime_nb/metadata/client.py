@@ -114,7 +114,11 @@ class MetadataClient:
         - ``healthy``: everything else (``success``, ``no-op``, ``reused``).
 
         A test's result is its latest execution in the loaded runs; a singular test that
-        reads several models counts for each of them.
+        reads several models counts for each of them. In lineage answers, sources are
+        critical past ``error_after`` or with a failing error-severity test, warnings past
+        ``warn_after`` (or a failed check, or a warning test), unknown if nothing about them
+        was ever checked; exposures (and analyses, metrics) take the worst health of the
+        models and sources they read.
         """
         return health.model_health(self._store, self.ensure_loaded(schedule_name))
 
