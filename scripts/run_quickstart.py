@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         }))
         km = KernelManager(kernel_name=KERNEL, kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernels]))
         NotebookClient(nb, km=km, timeout=args.timeout, store_widget_state=False,
-                       resources={"metadata": {"path": str(source.parent)}}).execute(stderr=subprocess.DEVNULL)
+                       resources={"metadata": {"path": str(source.parent)}}).execute(
+            stderr=subprocess.DEVNULL, cleanup_kc=True)  # shut the kernel down (we own its manager)
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
     target = source.with_suffix(".html")
     target.write_text(body, encoding="utf-8")

@@ -50,7 +50,7 @@ def execute(name: str, env: dict[str, str] | None = None, timeout: int = 180) ->
     kernel_env = {**os.environ, **(env or {}), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(NOTEBOOKS)}},
                             store_widget_state=False)
-    client.execute(env=kernel_env)
+    client.execute(env=kernel_env, cleanup_kc=True)  # we made the kernel manager: shut the kernel down
     return nb
 
 

@@ -198,6 +198,9 @@ def test_lineage(demo, output_dir):
             png = frame.screenshot(path=str(output_dir / f"lineage_graph_{i + 1}.png"))
             drawn_pixels.append(ns.non_blank_pixels(png))
         canvases = [f.evaluate(_CANVAS_INK) for f in tab.frames if f.url == "about:srcdoc"]
+        # offscreen iframes are not painted: make the viewport the page for the overview shot
+        tab.set_viewport_size({"width": 1280, "height": tab.evaluate("document.body.scrollHeight")})
+        tab.wait_for_timeout(1000)
         tab.screenshot(path=str(output_dir / "lineage.png"), full_page=True)
     assert all(p > 3000 for p in drawn_pixels), drawn_pixels
     assert len(canvases) == 4 and all(c > 1000 for c in canvases), canvases
