@@ -12,13 +12,18 @@ from typing import Any, Union
 
 from ..errors import ArtifactNotFoundError, ArtifactValidationError
 from ._decode import KNOWN_VERSIONS, decode_json, schema_version
+from ._stream import Fallback, decompressed_size_hint
 from .catalog import ParsedCatalog, parse_catalog
 from .freshness import ParsedFreshness, parse_freshness
-from .manifest import ParsedManifest, parse_manifest
+from .manifest import ParsedManifest, parse_manifest, parse_manifest_stream
 from .run_results import EXECUTING_WHICH, ParsedRunResults, parse_run_results
 from .values import normalize_status
 
 ParsedArtifact = Union[ParsedManifest, ParsedRunResults, ParsedFreshness, ParsedCatalog]
+
+# Manifests at least this large (decompressed) are read one node at a time: the whole
+# document as Python objects costs 4-5x the file, the streaming reader about one window.
+STREAM_MIN_BYTES = 32 << 20
 
 ARTIFACT_KINDS = {
     "manifest.json": "manifest",
@@ -34,7 +39,7 @@ _PARSERS = {
 }
 
 __all__ = [
-    "ARTIFACT_KINDS", "EXECUTING_WHICH", "KNOWN_VERSIONS", "ParsedArtifact", "ParsedCatalog",
+    "ARTIFACT_KINDS", "EXECUTING_WHICH", "STREAM_MIN_BYTES", "KNOWN_VERSIONS", "ParsedArtifact", "ParsedCatalog",
     "ParsedFreshness", "ParsedManifest", "ParsedRunResults", "artifact_kind", "normalize_status",
     "read_artifact", "read_artifact_file",
 ]
@@ -48,12 +53,23 @@ def artifact_kind(path: str) -> str | None:
     return ARTIFACT_KINDS.get(name)
 
 
-def read_artifact(data: bytes, path: str, kind: str | None = None, *, strict: bool = False) -> ParsedArtifact:
+def read_artifact(data: bytes, path: str, kind: str | None = None, *, strict: bool = False,
+                  stream: bool | None = None) -> ParsedArtifact:
     """Decode once and build columns. ``kind`` defaults to what the file name says, else
     what the file's ``dbt_schema_version`` says. ``strict=True`` also validates the document
-    against dbt's published schema with dbt-artifacts-parser (slow: opt in)."""
-    doc = decode_json(data, path)
+    against dbt's published schema with dbt-artifacts-parser (slow: opt in).
+
+    A manifest of ``STREAM_MIN_BYTES`` or more is decoded one node at a time (same columns,
+    a fraction of the memory); ``stream`` forces that choice either way."""
     kind = kind or artifact_kind(path)
+    if stream is None:
+        stream = decompressed_size_hint(data) >= STREAM_MIN_BYTES
+    if kind == "manifest" and stream and not strict:
+        try:
+            return parse_manifest_stream(data, path)
+        except Fallback:
+            pass  # something only the whole-document reader interprets exactly
+    doc = decode_json(data, path)
     found_kind, version = schema_version(doc, path, expected=kind)
     if strict:
         _validate(doc, found_kind, path)

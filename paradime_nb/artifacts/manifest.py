@@ -12,6 +12,8 @@ from typing import Any
 
 from ..errors import InvalidArtifactError
 from ._decode import require
+from ._decode import schema_version as read_schema_version
+from ._stream import members
 from .values import criterion, dict_or_empty, integer, json_text, string_list, text
 
 Columns = dict[str, list]
@@ -57,9 +59,50 @@ class ParsedManifest:
 
 
 def parse_manifest(doc: dict[str, Any], path: str, schema_version: int) -> ParsedManifest:
-    meta = dict_or_empty(doc.get("metadata"))
     require(doc, "nodes", dict, path)
-    out = ParsedManifest(
+    out = _new(path, schema_version, doc.get("metadata"))
+    for section in _SECTIONS:
+        _add_section(out, section, doc.get(section), path)
+    return _finish(out)
+
+
+def parse_manifest_stream(data: bytes, path: str) -> ParsedManifest:
+    """The same columns as ``parse_manifest``, decoding one node at a time (large files).
+
+    Raises ``Fallback`` when the file needs the whole-document reader to be read exactly."""
+    parts = {section: _new(path, 0, None) for section in _SECTIONS}
+    meta: Any = None
+    seen: set[str] = set()
+    for top, key, value in members(data, path, frozenset(_SECTIONS)):
+        if top == "metadata":
+            meta = value
+            read_schema_version({"metadata": meta}, path, expected="manifest")  # fail early on a wrong file
+        elif top in parts:
+            if top not in seen and top == "nodes":
+                require({top: value if key is None else {}}, top, dict, path)
+            seen.add(top)
+            if key is None:
+                _add_section(parts[top], top, value, path)
+            else:
+                _add_entry(parts[top], top, key, value, path)
+    _kind, version = read_schema_version({"metadata": meta} if meta is not None else {}, path, expected="manifest")
+    if "nodes" not in seen:
+        require({}, "nodes", dict, path)
+    out = _new(path, version, meta)
+    for part in parts.values():  # _SECTIONS order, as parse_manifest adds them
+        offset = len(out.tests["unique_id"])
+        out.rows.extend(part.rows)
+        for name, values in part.edges.items():
+            out.edges[name].extend(values)
+        for name, values in part.tests.items():
+            out.tests[name].extend(values)
+        out.pending.extend((row + offset, model, parents) for row, model, parents in part.pending)
+    return _finish(out)
+
+
+def _new(path: str, schema_version: int, metadata: Any) -> ParsedManifest:
+    meta = dict_or_empty(metadata)
+    return ParsedManifest(
         path=path,
         schema_version=schema_version,
         dbt_version=text(meta.get("dbt_version")),
@@ -70,16 +113,25 @@ def parse_manifest(doc: dict[str, Any], path: str, schema_version: int) -> Parse
         edges={c: [] for c in EDGE_COLUMNS},
         tests={c: [] for c in TEST_COLUMNS},
     )
-    for section in _SECTIONS:
-        entries = doc.get(section)
-        if entries is None:
-            continue
-        if not isinstance(entries, dict):
-            raise InvalidArtifactError(path, f"'{section}' must be an object, found {type(entries).__name__}")
-        for key, node in entries.items():
-            if not isinstance(node, dict):
-                raise InvalidArtifactError(path, f"{section}[{key!r}] must be an object, found {type(node).__name__}")
-            _add_node(out, key, node, section)
+
+
+def _add_section(out: ParsedManifest, section: str, entries: Any, path: str) -> None:
+    if entries is None:
+        return
+    if not isinstance(entries, dict):
+        raise InvalidArtifactError(path, f"'{section}' must be an object, found {type(entries).__name__}")
+    for key, node in entries.items():
+        _add_entry(out, section, key, node, path)
+
+
+def _add_entry(out: ParsedManifest, section: str, key: str, node: Any, path: str) -> None:
+    if not isinstance(node, dict):
+        raise InvalidArtifactError(path, f"{section}[{key!r}] must be an object, found {type(node).__name__}")
+    _add_node(out, key, node, section)
+
+
+def _finish(out: ParsedManifest) -> ParsedManifest:
+    """Transpose the node tuples into columns and resolve generic tests by name."""
     columns = list(zip(*out.rows)) if out.rows else [() for _ in NODE_COLUMNS]
     out.nodes = {name: list(values) for name, values in zip(NODE_COLUMNS, columns)}
     out.rows = []

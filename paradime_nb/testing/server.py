@@ -37,7 +37,7 @@ import orjson
 from ..config import COMPANY_TOKEN_PREFIX, WORKSPACE_TOKEN_PREFIX
 from .catalog import Catalog
 
-FAULT_KINDS = ("status", "reset", "truncate", "expired", "graphql_error", "null")
+FAULT_KINDS = ("status", "reset", "truncate", "expired", "graphql_error", "null", "chunked")
 DOWNLOAD = "download"  # the operation name counted for artifact downloads
 EXPIRED_BODY = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
                 b"<Message>Request has expired</Message></Error>")
@@ -57,6 +57,7 @@ class Fault:
     retry_after: float | None = None
     message: str = "injected error"
     fields: tuple[str, ...] = ()
+    where: str | None = None  # downloads only: a part of the served file's location ("48011/4_run")
     hits: int = 0
 
 
@@ -152,7 +153,9 @@ class LoopbackServer:
     # --- counting and faults -----------------------------------------------------------
 
     def inject(self, kind: str, op: str | None = None, *, times: int | None = 1, **details: Any) -> Fault:
-        """Add a fault (see ``FAULT_KINDS``); details: ``status``, ``retry_after``, ``message``, ``fields``."""
+        """Add a fault (see ``FAULT_KINDS``); details: ``status``, ``retry_after``, ``message``, ``fields``,
+        ``where`` (only downloads of files whose location holds it). ``chunked``: a download
+        sent without Content-Length."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; one of {', '.join(FAULT_KINDS)}")
         fault = Fault(kind, op, times, **details)
@@ -170,12 +173,13 @@ class LoopbackServer:
     def total_requests(self) -> int:
         return sum(self.counts.values())
 
-    def _count_and_match(self, ops: list[str]) -> list[Fault]:
+    def _count_and_match(self, ops: list[str], where: str | None = None) -> list[Fault]:
         with self._lock:
             self.counts.update(ops)
             hit = []
             for fault in self.faults:
-                if (fault.op is None or fault.op in ops) and (fault.times is None or fault.hits < fault.times):
+                placed = fault.where is None or (where is not None and fault.where in where)
+                if (fault.op is None or fault.op in ops) and placed and (fault.times is None or fault.hits < fault.times):
                     fault.hits += 1
                     hit.append(fault)
             return hit
@@ -352,11 +356,11 @@ class _Handler(BaseHTTPRequestHandler):
         if len(parts) != 2 or parts[0] != "files" or not parts[1].isdigit():
             self._send(404, b"not found", "text/plain")
             return
-        faults = app._count_and_match([DOWNLOAD])
+        resource = app.catalog.resources.get(int(parts[1]))
+        faults = app._count_and_match([DOWNLOAD], resource.file.as_posix() if resource is not None else None)
         time.sleep(app.latency)
         if self._apply_status(faults):
             return
-        resource = app.catalog.resources.get(int(parts[1]))
         expired = any(f.kind == "expired" for f in faults)
         if resource is None or expired or not app.url_valid(resource.id, parse_qs(url.query)):
             self._send(403, EXPIRED_BODY, "application/xml")
@@ -365,15 +369,32 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         json_file = resource.path.endswith(".json")
         self.send_header("Content-Type", "application/json" if json_file else "application/octet-stream")
-        self.send_header("Content-Length", str(size))
+        chunked = any(f.kind == "chunked" for f in faults)
+        self.send_header(*(("Transfer-Encoding", "chunked") if chunked else ("Content-Length", str(size))))
         self.end_headers()
         truncate = any(f.kind == "truncate" for f in faults)
-        resource.copy_to(self.wfile, size // 2 if truncate else None)
+        if chunked:
+            resource.copy_to(_Chunked(self.wfile), size // 2 if truncate else None)
+            if not truncate:
+                self.wfile.write(b"0\r\n\r\n")
+        else:
+            resource.copy_to(self.wfile, size // 2 if truncate else None)
         if truncate:
             self.close_connection = True
         else:
             with app._lock:
                 app.downloaded[resource.path] += 1
+
+
+class _Chunked:
+    """HTTP/1.1 chunked transfer coding over a socket file."""
+
+    def __init__(self, out: Any) -> None:
+        self._out = out
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self._out.write(b"%x\r\n%s\r\n" % (len(data), data))
 
 
 def main(argv: list[str] | None = None) -> None:
