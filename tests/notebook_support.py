@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import html.parser
-import json
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from paradime_nb.notebook import runner
 
 from .conftest import OUTPUT, ROOT
 
@@ -24,34 +24,11 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-KERNEL_NAME = "paradime-nb-test"
-
-
-def _kernel_spec_dir() -> Path:
-    """A kernelspec whose argv is this interpreter, so the kernel runs in this venv."""
-    root = Path(tempfile.mkdtemp(prefix="pnb-kernels-"))
-    spec = root / KERNEL_NAME
-    spec.mkdir()
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "paradime_nb tests", "language": "python",
-    }))
-    return root
 
 
 def execute(name: str, env: dict[str, str] | None = None, timeout: int = 180) -> nbformat.NotebookNode:
-    """Execute ``notebooks/<name>`` (cwd ``notebooks/``) and return it with its outputs."""
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(_kernel_spec_dir())]))
-    kernel_env = {**os.environ, **(env or {}), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(NOTEBOOKS)}},
-                            store_widget_state=False)
-    client.execute(env=kernel_env, cleanup_kc=True)  # we made the kernel manager: shut the kernel down
-    return nb
+    """Execute ``notebooks/<name>`` in a kernel of this venv (cwd ``notebooks/``)."""
+    return runner.execute_notebook(NOTEBOOKS / name, env={**os.environ, **(env or {})}, timeout=timeout)
 
 
 def cell(nb: nbformat.NotebookNode, tag: str) -> nbformat.NotebookNode:
@@ -78,13 +55,7 @@ def stream_text(nb: nbformat.NotebookNode) -> str:
 
 
 def export_html(nb: nbformat.NotebookNode, name: str) -> Path:
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    path = OUTPUT / name
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    path.write_text(body, encoding="utf-8")
-    return path
+    return runner.export_html(nb, OUTPUT / name)
 
 
 class _Table(html.parser.HTMLParser):
