@@ -3,7 +3,7 @@ always bound parameters."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 # Artifact timestamps are ISO 8601 with a zone ("...Z", "+00:00") or without one (taken
 # as UTC); anything unparseable becomes NULL rather than failing the load.
@@ -37,20 +37,10 @@ def delete_run(table: str) -> str:
     return f"DELETE FROM {_quote(table)} WHERE schedule_name = ? AND run_id = ?"
 
 
-def insert_from_stage(table: str, staged: Iterable[str], known: Mapping[str, str], text_columns: set[str], *,
-                      with_run: bool, upsert: bool = False) -> str:
-    """INSERT ... BY NAME from the registered Arrow stage; timestamps staged as text are parsed here."""
-    exprs = []
-    if with_run:
-        exprs += ["CAST(? AS VARCHAR) AS schedule_name", "CAST(? AS BIGINT) AS run_id"]
-    for name in staged:
-        col = _quote(name)
-        if known.get(name) == "TIMESTAMP" and name in text_columns:
-            exprs.append(f"paradime_utc({col}) AS {col}")
-        else:
-            exprs.append(col)
-    verb = "INSERT OR REPLACE INTO" if upsert else "INSERT INTO"
-    return f"{verb} {_quote(table)} BY NAME SELECT {', '.join(exprs)} FROM _paradime_stage"
+def insert_from_stage(table: str, staged: Iterable[str], text_timestamps: set[str]) -> str:
+    """INSERT ... BY NAME from the Arrow stage; timestamps still staged as text are parsed here."""
+    exprs = [f"paradime_utc({_quote(n)}) AS {_quote(n)}" if n in text_timestamps else _quote(n) for n in staged]
+    return f"INSERT INTO {_quote(table)} BY NAME SELECT {', '.join(exprs)} FROM _paradime_stage"
 
 
 def insert_row(table: str, names: list[str], *, upsert: bool = False) -> str:
