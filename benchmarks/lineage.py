@@ -15,12 +15,11 @@ sides find the same nodes at the same levels, then times, in the same process (m
 
 ratio = ours walk / nx levels on the same graph (target: <= 1).
 
-    python benchmarks/lineage.py [--project big-10000] [--repeat 15]
+    python benchmarks/lineage.py [--project big-10000] [--repeat 15] [--smoke] [--json PATH]
 """
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import sys
@@ -29,11 +28,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from _common import BIG, JAFFLE, Row, finish, parser
 from paradime_nb import Paradime
 from paradime_nb.metadata import lineage
-
-ROOT = Path(__file__).resolve().parents[1]
-BIG = ROOT.parent / "shared" / "fixtures" / "big"
 
 
 def _median_ms(fn, repeat: int) -> float:
@@ -46,14 +43,18 @@ def _median_ms(fn, repeat: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--project", default="big-10000", help="folder under fixtures/big (default: the largest)")
-    parser.add_argument("--big", type=Path, default=BIG)
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--sample", type=int, default=300, help="models sampled to find the heaviest cases")
-    args = parser.parse_args(argv)
+    p = parser(__doc__)
+    p.set_defaults(repeat=15)
+    p.add_argument("--project", default="big-10000", help="folder under fixtures/big (default: the largest)")
+    p.add_argument("--big", type=Path, default=BIG)
+    p.add_argument("--sample", type=int, default=300, help="models sampled to find the heaviest cases")
+    args = p.parse_args(argv)
+    project = JAFFLE if args.smoke else args.big / args.project
+    if args.smoke:
+        args.repeat, args.sample, args.project = 3, 20, project.name
+    rows: list[Row] = []
 
-    client = Paradime.from_path(args.big / args.project)
+    client = Paradime.from_path(project)
     slug = client.metadata.schedules()[0].slug
     t = time.perf_counter()
     client.metadata.load(slug, runs=1, progress=False)
@@ -105,11 +106,17 @@ def main(argv: list[str] | None = None) -> int:
         ms_api = _median_ms(lambda: api(uid, slug), max(3, args.repeat // 5))
         ratio = ms_ours / ms_nx
         ratios.append(ratio)
+        rows.append(Row("4", f"{label}, {args.project} ({len(ours) - 1:,} nodes, {max(ours.values())} levels)",
+                        ms_ours, "networkx BFS with levels, same graph", ms_nx, unit="ms", target="<= 1x",
+                        met=ratio <= 1, n=str(args.repeat),
+                        note=f"nx on the graph with tests {ms_nx_full:.1f} ms, nx.{nx_set.__name__} {ms_set:.1f} ms; "
+                             f"our API call (walk + names, health, tests) {ms_api:.0f} ms"))
         print(f"{label:<34}{len(ours) - 1:>7,}{max(ours.values()):>6}{ms_ours:>9.1f}ms{ms_nx:>9.1f}ms{ms_nx_full:>9.1f}ms"
               f"{ms_set:>7.1f}ms{ms_api:>8.0f}ms{ratio:>7.2f}")
     print(f"ratio = ours walk / nx levels on the same graph; geometric mean {statistics.geometric_mean(ratios):.2f} "
           f"(target <= 1)")
     client.close()
+    finish(rows, args.json)
     return 0
 
 

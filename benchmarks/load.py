@@ -1,118 +1,131 @@
-"""Cold load of one big run vs the JSON floor, measured in the same process.
+"""Cases 1 and 6: cold load of one run to the first health dashboard, and its peak memory.
 
-Prints, per project: our load time (read + gunzip + decode + columns + DuckDB insert, one
-run into a fresh in-memory store), the time of ``orjson.loads`` of the same artifact bytes
-(already in memory and decompressed: the strictest floor), and their ratio. Target: <= 2.5.
+Each measurement is a fresh process (``--child``): a new in-memory store, nothing loaded.
+Module imports happen before the clock starts on every side (case 5 times them).
 
-    python benchmarks/load.py [--project big-10000] [--repeat 3] [--dashboard]
+- ours: ``Paradime.from_path(project).metadata.get_health_dashboard(slug)``: read, gunzip,
+  decode, columns, DuckDB, the dashboard's queries (the schedule's latest run);
+- the JSON floor: ``orjson.loads`` of the same artifact bytes, already read and
+  decompressed (the strictest floor: no I/O, no gunzip, no columns, no database);
+- the peer: the ``paradime-io`` SDK handed the same files as dicts (``json.loads``, as its
+  downloads are decoded) through its ``MetadataClient`` (parser, DuckDB, dashboard), with
+  a time limit.
+
+Peak RSS is sampled by the parent every 20 ms. Target: ours <= 2.5x the floor.
+
+    python benchmarks/load.py [--project big-10000] [--repeat 5] [--peer-limit 240]
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
-import gzip
-import statistics
 import sys
-import time
 from pathlib import Path
 
-import orjson
+from _common import (BIG, JAFFLE, PEER_DRIVER, PEER_PYTHON, Row, child, emit, finish, latest_run_files, median,
+                     parser, peer_available, read_artifact_bytes, repeat_child)
 
-ROOT = Path(__file__).resolve().parents[1]
-BIG = ROOT.parent / "shared" / "fixtures" / "big"
-
-
-def _files_read(project: Path) -> tuple[list[Path], int]:
-    """The files our loader reads for the project's first run (the same selection rule)."""
-    from paradime_nb.sources.saved_runs import SavedRunsSource
-
-    source = SavedRunsSource(project)
-    schedule = source.schedules()[0]
-    run = sorted(source.runs(schedule), key=lambda r: r.run_id)[0]
-    (data,) = list(source.fetch(schedule, [run]))
-    run_dir = source._folder(schedule) / str(run.run_id)
-    paths = []
-    for cmd in data.commands:
-        cmd_dir = next(p for p in run_dir.iterdir() if p.name.split("_", 1)[0] == str(cmd.index))
-        for f in cmd.files:
-            plain = cmd_dir / f.path
-            paths.append(plain if plain.exists() else plain.with_name(plain.name + ".gz"))
-    return paths, run.run_id
+TARGET = 2.5
 
 
-def _decompressed(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+def _child_ours(project: Path) -> None:
+    import duckdb  # noqa: F401  (imports before the clock: case 5 times them)
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
 
-
-def measure(project: Path, repeat: int, dashboard: bool) -> dict[str, float]:
+    from _common import now, rss_mb
     from paradime_nb import Paradime
-    from paradime_nb.store import prepare_run
 
-    paths, run_id = _files_read(project)
-    blobs = [_decompressed(p) for p in paths]
-    all_artifacts = [_decompressed(p) for p in (project).rglob("*.json*") if p.name.split(".")[0] in
-                     ("manifest", "run_results", "sources", "catalog") and f"/{run_id}/" in str(p)]
-    floor, floor_all, ours, dash = [], [], [], []
-    for _ in range(repeat):
-        gc.collect()
-        t = time.perf_counter()
-        for b in blobs:
-            orjson.loads(b)
-        floor.append(time.perf_counter() - t)
-        gc.collect()
-        t = time.perf_counter()
-        for b in all_artifacts:
-            orjson.loads(b)
-        floor_all.append(time.perf_counter() - t)
-        gc.collect()
-        t = time.perf_counter()
-        client = Paradime.from_path(project)
-        schedule = client.source.schedules()[0]
-        runs = [r for r in client.source.runs(schedule) if r.run_id == run_id]
-        for data in client.source.fetch(schedule, runs):
-            client.store.write_run(prepare_run(data))
-        ours.append(time.perf_counter() - t)
-        if dashboard:
-            t = time.perf_counter()
-            client.store.fetchall("SELECT health_status, count(*) FROM models_with_tests GROUP BY 1")
-            dash.append(time.perf_counter() - t)
-        client.close()
-        del client
-    out = {
-        "bytes_read_mb": sum(len(b) for b in blobs) / 1e6,
-        "bytes_all_mb": sum(len(b) for b in all_artifacts) / 1e6,
-        "ours_s": statistics.median(ours),
-        "floor_s": statistics.median(floor),
-        "floor_all_s": statistics.median(floor_all),
-    }
-    if dash:
-        out["dashboard_s"] = statistics.median(dash)
-    return out
+    slug, run_id, _files = latest_run_files(project)
+    started = now()
+    client = Paradime.from_path(project)
+    dashboard = client.metadata.get_health_dashboard(slug)
+    seconds = now() - started
+    emit({"seconds": seconds, "rss_mb": rss_mb(), "run_id": run_id, "models": dashboard.models_total,
+          "by_health": dashboard.models_by_health})
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--project", action="append", help="folder under fixtures/big (default: both)")
-    parser.add_argument("--big", type=Path, default=BIG, help="the fixtures/big folder")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--dashboard", action="store_true", help="also time the first health query")
-    args = parser.parse_args(argv)
-    projects = args.project or ["big-2000", "big-10000"]
-    print(f"python {sys.version.split()[0]}, repeat={args.repeat} (medians)")
-    print(f"{'project':<12}{'MB read':>9}{'ours s':>9}{'orjson s':>10}{'ratio':>7}   {'MB all':>8}{'orjson all s':>14}{'ratio':>7}")
-    for name in projects:
-        r = measure(args.big / name, args.repeat, args.dashboard)
-        line = (f"{name:<12}{r['bytes_read_mb']:>9.1f}{r['ours_s']:>9.2f}{r['floor_s']:>10.2f}"
-                f"{r['ours_s'] / r['floor_s']:>7.2f}   {r['bytes_all_mb']:>8.1f}{r['floor_all_s']:>14.2f}"
-                f"{r['ours_s'] / r['floor_all_s']:>7.2f}")
-        if "dashboard_s" in r:
-            line += f"   first health query {r['dashboard_s']:.3f}s"
-        print(line)
-    print("ratio = ours / orjson.loads of the bytes we read (target <= 2.5); 'all' = every artifact of the run")
-    return 0
+def _child_floor(project: Path) -> None:
+    import orjson
+
+    from _common import now, rss_mb
+
+    _slug, _run_id, files = latest_run_files(project)
+    blobs = [read_artifact_bytes(path) for _kind, _line, path in files]
+    started = now()
+    docs = [orjson.loads(b) for b in blobs]
+    seconds = now() - started
+    emit({"seconds": seconds, "rss_mb": rss_mb(), "mb": sum(map(len, blobs)) / 1e6, "files": len(docs)})
+
+
+def _peer_cmd(project: Path) -> list[str]:
+    slug, _run_id, files = latest_run_files(project)
+    cmd = [str(PEER_PYTHON), str(PEER_DRIVER), "dicts", "--schedule", slug]
+    for kind, _line, path in files:
+        if kind in ("manifest", "run_results", "sources"):  # what its metadata client reads
+            cmd += ["--file", f"{kind}={path}"]
+    return cmd
+
+
+def measure(project: Path, repeat: int, warmup: int, peer_limit: float | None, peer_repeat: int) -> list[Row]:
+    name = project.name
+    me = [sys.executable, __file__, "--child"]
+    ours = repeat_child(me + ["ours", str(project)], repeat, warmup=warmup)
+    floor = repeat_child(me + ["floor", str(project)], repeat, warmup=warmup)
+    ours_s, floor_s = median([r["seconds"] for r in ours]), median([r["seconds"] for r in floor])
+    ours_mb = median([r["peak_rss_mb"] for r in ours])
+    mb = floor[0]["mb"]
+    n = f"{repeat} (+{warmup} warm-up)"
+    big = project.parent == BIG  # the target is about large runs; a 1 MB run is fixed costs
+    rows = [Row("1", f"cold load + first health dashboard, {name} ({mb:.0f} MB of JSON)", ours_s,
+                "orjson.loads of the same bytes", floor_s, target=f"<= {TARGET}x" if big else "",
+                met=ours_s / floor_s <= TARGET if big else None, n=n,
+                note=f"run {ours[0]['run_id']}, {ours[0]['models']} models" + ("" if big else "; fixed costs dominate"))]
+    rss_rows = [Row("6", f"peak RSS of case 1, {name}", ours_mb, "orjson.loads of the same bytes",
+                    median([r["peak_rss_mb"] for r in floor]), unit="MB", n=n, note="ratio = ours / baseline")]
+    if peer_limit is not None:
+        peer = [child(_peer_cmd(project), timeout=peer_limit) for _ in range(peer_repeat)]
+        done = [p for p in peer if "timeout" not in p]
+        if done:
+            peer_s = median([p["seconds"] for p in done])
+            peer_mb = median([p["peak_rss_mb"] for p in done])
+            note = f"peer: {done[0]['dashboard']['total_models']} models; decode {median([p['decode_seconds'] for p in done]):.2f}s of it"
+            rows.append(Row("1", f"cold load + first health dashboard, {name}", ours_s, "paradime-io SDK (same files as dicts)",
+                            peer_s, n=f"{repeat} / peer {len(done)}", note=note))
+            rss_rows.append(Row("6", f"peak RSS of case 1, {name}", ours_mb, "paradime-io SDK", peer_mb, unit="MB",
+                                n=f"{repeat} / peer {len(done)}"))
+        else:
+            peak = max(p["peak_rss_mb"] for p in peer)
+            rows.append(Row("1", f"cold load + first health dashboard, {name}", ours_s, "paradime-io SDK (same files as dicts)",
+                            None, n=f"{repeat} / peer {len(peer)}", baseline_text=f"> {peer_limit:.0f} s",
+                            ratio_text=f"< {ours_s / peer_limit:.3f}", note="peer stopped at the time limit"))
+            rss_rows.append(Row("6", f"peak RSS of case 1, {name}", ours_mb, "paradime-io SDK", None, unit="MB",
+                                n=f"{repeat} / peer {len(peer)}", baseline_text=f"> {peak:.0f} MB",
+                                ratio_text=f"< {ours_mb / peak:.2f}" if peak else "",
+                                note="the peer's peak until it was stopped at the time limit"))
+    return rows + rss_rows
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        {"ours": _child_ours, "floor": _child_floor}[sys.argv[2]](Path(sys.argv[3]))
+        return
+    p = parser(__doc__)
+    p.add_argument("--project", action="append", type=Path,
+                   help="a saved-runs schedule folder (default: big-10000 and big-2000; the peer also on jaffle-daily)")
+    p.add_argument("--peer-limit", type=float, default=240.0, help="seconds before the peer is stopped")
+    args = p.parse_args()
+    if args.smoke:
+        projects, repeat, warmup = [JAFFLE], 1, 0
+    else:
+        projects, repeat, warmup = args.project or [BIG / "big-10000", BIG / "big-2000", JAFFLE], args.repeat, 1
+    use_peer = not (args.smoke or args.no_peer) and peer_available()
+    rows = []
+    for project in projects:
+        big = project.parent == BIG
+        peer_limit = args.peer_limit if use_peer else None
+        rows += measure(project, repeat, warmup, peer_limit, 1 if big else repeat)
+    finish(rows, args.json)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

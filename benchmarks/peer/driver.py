@@ -50,12 +50,19 @@ class _GivenArtifacts:
         return self._artifacts
 
 
-def run_dicts(files: dict[str, str], schedule: str) -> dict:
+def run_dicts(files: list[tuple[str, str]], schedule: str) -> dict:
+    """Several run_results or sources files are merged with the SDK's own helpers, as its
+    collection does for a run with several commands (``merge=True``)."""
     from paradime.apis.metadata import MetadataClient
+    from paradime.apis.metadata.utils import merge_run_results, merge_sources
 
-    blobs = {kind: _read(path) for kind, path in files.items()}
+    blobs = [(kind, _read(path)) for kind, path in files]
     started = time.perf_counter()
-    artifacts = {kind: json.loads(blob) for kind, blob in blobs.items()}
+    decoded_files: dict[str, list] = {}
+    for kind, blob in blobs:
+        decoded_files.setdefault(kind, []).append(json.loads(blob))
+    merge = {"run_results": merge_run_results, "sources": merge_sources}
+    artifacts = {kind: docs[0] if len(docs) == 1 else merge[kind](docs) for kind, docs in decoded_files.items()}
     decoded = time.perf_counter()
     client = MetadataClient(bolt_client=_GivenArtifacts(artifacts))
     dashboard = client.get_health_dashboard(schedule)
@@ -87,7 +94,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="mode", required=True)
     d = sub.add_parser("dicts")
     d.add_argument("--schedule", required=True)
-    d.add_argument("--file", action="append", default=[], help="kind=path (manifest, run_results, sources)")
+    d.add_argument("--file", action="append", default=[], help="kind=path (manifest, run_results, sources); repeatable")
     a = sub.add_parser("api")
     a.add_argument("--endpoint", required=True)
     a.add_argument("--key", required=True)
@@ -96,7 +103,7 @@ def main() -> None:
     a.add_argument("--reload", action="store_true")
     args = parser.parse_args()
     if args.mode == "dicts":
-        out = run_dicts(dict(f.split("=", 1) for f in args.file), args.schedule)
+        out = run_dicts([tuple(f.split("=", 1)) for f in args.file], args.schedule)
     else:
         out = run_api(args.endpoint, args.key, args.secret, args.schedule, args.reload)
     import paradime  # noqa: F401  (version for the report)
