@@ -87,20 +87,37 @@ def _runs_client(runs: str, database: str):
 
 
 def load_forever(runs: str, database: str) -> None:
-    """Load every run of every schedule again and again (``refresh``: each run replaced in
-    its own transaction) until killed; small checkpoints so kills also hit checkpoints."""
+    """Load every run again and again until killed: replacements (``refresh``: delete and
+    insert in one transaction), deletions and fresh inserts, with checkpoints every few runs.
+    Imports first, then waits for a line on stdin before opening the store (the parent
+    starts the next child while it checks the store); prints ``{"written": n}`` after each
+    run committed, so the parent can aim its kill."""
+    import paradime_nb.metadata.loading  # noqa: F401  (the slow imports, before the go)
+
+    _say(imported=True)
+    sys.stdin.readline()
     client = _runs_client(runs, database)
-    client.store.connection.execute("SET checkpoint_threshold = '256KB'")
+    client.store.connection.execute("SET checkpoint_threshold = '2MB'")
+    store_write = client.store.write_run
+    written = 0
+
+    def write_run(prepared, **kwargs):
+        nonlocal written
+        stored = store_write(prepared, **kwargs)
+        written += 1
+        _say(written=written)
+        return stored
+
+    client.store.write_run = write_run
     schedules = [s.slug for s in client.metadata.schedules()]
     _say(ready=True)
     rounds = 0
     while True:
         for slug in schedules:
-            client.metadata.load(slug, runs=100, refresh=rounds % 2 == 1, progress=False)
-            if rounds % 3 == 2:
+            if rounds % 2 == 1:  # these come back as fresh inserts, the others as replacements
                 client.store.delete_runs(slug, list(client.store.stored_runs(slug))[:3])
+            client.metadata.load(slug, runs=100, refresh=True, progress=False)
         rounds += 1
-        _say(rounds=rounds)
 
 
 def load_once(runs: str, database: str) -> None:
