@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     sources = sorted(u for u, k in kinds.items() if k == "source")
     sample = rng.sample(models, min(args.sample, len(models)))
     by_ancestors = sorted(sample, key=lambda u: len(nx.ancestors(walked, u)))
-    deepest, typical = by_ancestors[-1], by_ancestors[len(by_ancestors) // 2]
+    with_children = sorted((u for u in sample if walked.out_degree(u)), key=lambda u: len(nx.descendants(walked, u)))
+    deepest, typical_up = by_ancestors[-1], by_ancestors[len(by_ancestors) // 2]
+    typical_down = with_children[len(with_children) // 2] if with_children else typical_up
     widest = max(rng.sample(sources, min(args.sample, len(sources))), key=lambda u: len(nx.descendants(walked, u)))
 
     print(f"{args.project}: {len(kinds):,} nodes ({len(tests):,} tests), {len(edges):,} edges; load {load_s:.1f}s, "
@@ -88,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'case':<34}{'nodes':>7}{'depth':>6}{'ours walk':>11}{'nx levels':>11}{'nx lv full':>11}{'nx set':>9}{'ours API':>10}{'ratio':>7}"
     print(header)
     ratios = []
-    cases = [("upstream of deepest model", deepest, "up"), ("upstream of typical model", typical, "up"),
-             ("downstream of widest source", widest, "down"), ("downstream of typical model", typical, "down")]
+    cases = [("upstream of deepest model", deepest, "up"), ("upstream of median model", typical_up, "up"),
+             ("downstream of widest source", widest, "down"), ("downstream of median model", typical_down, "down")]
     for label, uid, direction in cases:
         same, everything = (walked_up, full_up) if direction == "up" else (walked, full)
         ours = lineage.walk(store, slug, [uid], direction)
