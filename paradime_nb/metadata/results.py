@@ -248,7 +248,7 @@ class HealthDashboard:
     sources_checked: int
     sources_pass: int
     sources_warn: int
-    sources_error: int
+    sources_error: int  # past error_after, or the check itself failed (runtime error)
     slowest_models: ResultList[SlowModel]
 
     def to_frame(self) -> pd.DataFrame:
