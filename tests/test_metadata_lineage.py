@@ -129,6 +129,21 @@ def test_the_health_of_upstream_shows_an_earlier_failure():
     assert {u: h for u, h in got.items() if u in health} == {u: health[u] for u in got if u in health}
 
 
+def test_the_cached_graph_follows_the_latest_manifest():
+    """48010 deployed customer_segments: the walk sees it exactly when that manifest is the
+    latest stored one, whatever was cached before."""
+    later = [r.run_id for r in read_runs() if r.run_id >= 48010]
+    with Paradime.from_path(RUNS) as c:
+        c.metadata.load(S, runs=100, progress=False)
+        names = lambda: {n.name for n in c.metadata.get_downstream_impact("customer_order_stats", S)}  # noqa: E731
+        first = names()
+        c.store.delete_runs(S, later)
+        without = names()
+        c.metadata.load(S, runs=100, progress=False)
+        again = names()
+    assert "customer_segments" in first and "customer_segments" not in without and "customer_segments" in again
+
+
 # --- names -------------------------------------------------------------------------------
 
 

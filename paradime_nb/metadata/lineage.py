@@ -17,12 +17,6 @@ from .queries import rows, sql
 from .resolve import NodeRef, resolve_node
 from .results import LineageNode, LineageResult
 
-_CACHE_DDL = """
-CREATE TABLE IF NOT EXISTS paradime_cache.lineage_graphs (
-    schedule_name VARCHAR, run_id BIGINT, loaded_at TIMESTAMP, n INTEGER,
-    names VARCHAR[], down INTEGER[][], up INTEGER[][]
-)
-"""
 _lock = threading.Lock()
 
 
@@ -32,15 +26,14 @@ def ensure_graph(store: Store, schedule_name: str) -> bool:
     cur = store.cursor()
     try:
         with _lock:
-            cur.execute("ATTACH IF NOT EXISTS ':memory:' AS paradime_cache (READ_ONLY false)")
-            cur.execute(_CACHE_DDL)
+            cur.execute(sql("lineage_cache"))
             state = cur.execute(sql("lineage_graph_state"), {"schedule_name": schedule_name}).fetchone()
             if state is None:
                 return False
             run_id, loaded_at, cached = state
             if not cached:
                 cur.execute("BEGIN TRANSACTION")
-                cur.execute("DELETE FROM paradime_cache.lineage_graphs WHERE schedule_name = ?", [schedule_name])
+                cur.execute(sql("lineage_graph_drop"), {"schedule_name": schedule_name})
                 cur.execute(sql("lineage_graph_build"),
                             {"schedule_name": schedule_name, "run_id": run_id, "loaded_at": loaded_at})
                 cur.execute("COMMIT")

@@ -1,0 +1,1 @@
+DELETE FROM paradime_cache.lineage_graphs WHERE schedule_name = $schedule_name
