@@ -139,6 +139,8 @@ def test_the_cached_graph_follows_the_latest_manifest():
         first = names()
         c.store.delete_runs(S, later)
         without = names()
+        walked = lineage.walk(c.store, S, ["model.jaffle_shop.customer_order_stats"], "down")
+        assert "model.jaffle_shop.customer_segments" not in walked
         c.metadata.load(S, runs=100, progress=False)
         again = names()
     assert "customer_segments" in first and "customer_segments" not in without and "customer_segments" in again
