@@ -55,8 +55,8 @@ class Command:
     exit_code: int | None
     which: str | None = None
     invocation: str | None = None
-    results: list[dict] = field(default_factory=list)
-    freshness: list[dict] = field(default_factory=list)
+    results: list[dict] = field(default_factory=list, repr=False)
+    freshness: list[dict] = field(default_factory=list, repr=False)
     manifest_path: Path | None = None
 
     @property
@@ -72,7 +72,7 @@ class Run:
     ended_at: datetime | None
     commands: list[Command]
 
-    _manifest: dict | None = None
+    _manifest: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def manifest(self) -> dict | None:
