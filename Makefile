@@ -10,19 +10,23 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install -e .
+	$(PIP) install -e '.[notebook]'
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install -e '.[test]'
+	$(PIP) install -e '.[notebook,test]'
 	@touch $@
 
 install: $(VENV)/.installed
 
+# The main job on the bundled demo data: load every demo run, print the health summary,
+# then execute notebooks/quickstart.ipynb and write its HTML next to it.
 demo: $(VENV)/.installed
 	$(PY) -m paradime_nb demo
+	$(PY) scripts/run_quickstart.py
 
 test: $(VENV)/.installed-test
+	sh scripts/ensure_chromium.sh
 	$(PY) -m pytest -n auto -q
 
 bench: $(VENV)/.installed-test
