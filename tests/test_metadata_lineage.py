@@ -245,3 +245,19 @@ def test_big_project_lineage_matches_an_independent_walk(big):
     assert all(n.health_status == health[n.unique_id] for n in impact if n.unique_id in health)
     up = client.metadata.get_upstream_model_health(deepest, slug, depth=3)
     assert {n.unique_id: n.level for n in up} == _nodes_of(graph, graph.bfs([deepest], "up", 3), deepest)
+
+
+def test_lineage_edges_are_the_manifest_edges_among_the_nodes(client):
+    """get_lineage_edges: the depends_on pairs among a walk's nodes, from the raw manifest."""
+    result = client.metadata.get_downstream_impact("stg_payments", S)
+    ids = set(result.unique_ids)
+    latest = max(JAFFLE.iterdir(), key=lambda p: p.name if (p / "run.json").is_file() else "")
+    manifest = json.loads(next(latest.glob("*docs_generate/target/manifest.json")).read_bytes())
+    expected = set()
+    for section in ("nodes", "sources", "exposures"):
+        for uid, node in manifest[section].items():
+            for parent in (node.get("depends_on") or {}).get("nodes") or []:
+                if parent in ids and uid in ids:
+                    expected.add((parent, uid))
+    got = client.metadata.get_lineage_edges(S, result.unique_ids)
+    assert expected and set(got) == expected and len(got) == len(expected)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotLoadedError
@@ -11,6 +11,7 @@ from ..sources.model import RunSource, ScheduleInfo
 from ..store import Store
 from . import dbt_tests, freshness, health, history, lineage, performance, selectors
 from .loading import LoadReport, load_runs
+from .queries import rows as _rows
 from .results import (
     FailingModel,
     HealthDashboard,
@@ -164,6 +165,12 @@ class MetadataClient:
         (space) and intersections (comma). Tests selected (eagerly, like dbt) are in
         ``.tests``; ``level`` is 0 for matched nodes, >0 below them, <0 above."""
         return selectors.select(self._store, self.ensure_loaded(schedule_name), selector)
+
+    def get_lineage_edges(self, schedule_name: str, unique_ids: Iterable[str]) -> list[tuple[str, str]]:
+        """The (parent, child) depends_on edges among ``unique_ids`` in the latest manifest:
+        what a graph of a lineage result draws."""
+        found = _rows(self._store, "lineage_edges", schedule_name=self.ensure_loaded(schedule_name), ids=list(unique_ids))
+        return [(r["parent_id"], r["child_id"]) for r in found]
 
     def get_slowest_models(self, schedule_name: str, limit: int = 10) -> ResultList[SlowModel]:
         """The slowest models of the latest loaded run that executed models (skipped left out)."""

@@ -12,13 +12,6 @@ if TYPE_CHECKING:
     from ..session import Session
 
 _SELECTOR = re.compile(r"[+:@*,]")
-# The depends_on edges among the selected nodes, for drawing (the API's lineage results
-# list nodes and levels only).
-EDGES = """
-SELECT parent_id, child_id FROM latest_edges
-WHERE schedule_name = $schedule_name AND list_contains($ids, parent_id) AND list_contains($ids, child_id)
-ORDER BY ALL
-"""
 
 
 @magic_arguments("paradime lineage")
@@ -46,8 +39,7 @@ def command(session: Session, line: str) -> Any:
     if not result:
         raise UsageError(f"nothing in the latest manifest of {name!r} matches {args.target!r} "
                          "(a model name, a unique id or a dbt selector)")
-    edges = metadata.query_sql(EDGES, name, {"ids": [n.unique_id for n in result]})
-    result.edges = list(edges.itertuples(index=False, name=None))
+    result.edges = metadata.get_lineage_edges(name, result.unique_ids)
     session.after_data(name)
     return result
 
