@@ -242,15 +242,35 @@ def _arrow_column(values: list, duck_type: str | None):
     return array
 
 
-def _utc_timestamps(array):
-    """ISO 8601 text -> naive UTC timestamps, in Arrow (no per-statement SQL macro): every
-    value with a zone, or every value without one. Anything else (mixed, unparseable, more
-    than microseconds) stays text for ``paradime_utc`` in SQL, which turns bad values into NULL."""
-    import pyarrow as pa  # noqa: PLC0415
+# What ``paradime_utc`` reads as ISO 8601 with a zone, or without one; anything else stays
+# text for the macro, so both paths give the same value for every input.
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_ISO_TIME = r"[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?"
+_ZONED = _ISO_DATE + r"[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"  # DuckDB: seconds
+_NAIVE = _ISO_DATE + "(" + _ISO_TIME + ")?$"
 
-    for zoned in (pa.timestamp("us", tz="UTC"), pa.timestamp("us")):
-        try:
-            return array.cast(zoned).cast(pa.timestamp("us"))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+
+def _utc_timestamps(array):
+    """ISO 8601 text -> naive UTC timestamps, in Arrow (no per-statement SQL macro) when
+    every value has a zone, or none has, and all land in years 1-9999. Anything else stays
+    text for ``paradime_utc`` in SQL, which turns bad values into NULL."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    values = array.drop_null()
+    for pattern, parsed_as in ((_ZONED, pa.timestamp("us", tz="UTC")), (_NAIVE, pa.timestamp("us"))):
+        if not pc.all(pc.match_substring_regex(values, pattern)).as_py():
             continue
+        try:
+            out = array.cast(parsed_as).cast(pa.timestamp("us"))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return array
+        low, high = pc.min_max(out).values()
+        if low.is_valid and (low.value < _YEAR_1 or high.value > _YEAR_9999_END):
+            return array
+        return out
     return array
+
+
+_YEAR_1 = -62135596800 * 10**6  # 0001-01-01 in microseconds since the epoch
+_YEAR_9999_END = 253402300799999999  # 9999-12-31 23:59:59.999999
