@@ -28,6 +28,7 @@ FIXTURES = SHARED / "fixtures"
 RUNS = FIXTURES / "runs"
 JAFFLE = RUNS / "jaffle-daily"
 BIG = FIXTURES / "big"
+PUBLIC_MID = FIXTURES / "public" / "fivetran__dbt_ad_reporting"  # a real project: 223 models, 370 tests, 5 MB
 PEER_VENV = ROOT / "benchmarks" / ".venv-peer"
 PEER_PYTHON = PEER_VENV / "bin" / "python"
 PEER_DRIVER = ROOT / "benchmarks" / "peer" / "driver.py"
@@ -128,9 +129,9 @@ def latest_run_files(project: Path) -> tuple[str, int, list[tuple[str, str, Path
     """The schedule slug, the latest run id and (kind, command line, file on disk) of every
     artifact our loader reads for that run: the run a first health dashboard loads."""
     from paradime_nb.artifacts import artifact_kind
-    from paradime_nb.sources.saved_runs import SavedRunsSource
+    from paradime_nb.sources import open_path
 
-    source = SavedRunsSource(project)
+    source = open_path(project)  # a saved-runs schedule folder or a dbt target folder
     schedule = source.schedules()[0]
     run = source.runs(schedule, limit=1)[0]
     (data,) = list(source.fetch(schedule, [run]))

@@ -64,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     lineage.ensure_graph(store, slug)
     cache_s = time.perf_counter() - t
 
+    t = time.perf_counter()
     kinds = dict(store.fetchall("SELECT unique_id, resource_type FROM latest_nodes WHERE schedule_name = ?", [slug]))
     edges = store.fetchall("SELECT parent_id, child_id FROM latest_edges WHERE schedule_name = ?", [slug])
+    nx_fetch_s = time.perf_counter() - t
     t = time.perf_counter()
     full = nx.DiGraph()
     full.add_nodes_from(kinds)
@@ -92,9 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     ratios = []
     cases = [("upstream of deepest model", deepest, "up"), ("upstream of median model", typical_up, "up"),
              ("downstream of widest source", widest, "down"), ("downstream of median model", typical_down, "down")]
-    for label, uid, direction in cases:
+    for i, (label, uid, direction) in enumerate(cases):
         same, everything = (walked_up, full_up) if direction == "up" else (walked, full)
+        t = time.perf_counter()
         ours = lineage.walk(store, slug, [uid], direction)
+        first_walk_s = time.perf_counter() - t
         theirs = nx.single_source_shortest_path_length(same, uid)
         if ours != theirs:
             print(f"MISMATCH for {label} ({uid}): {len(ours)} vs {len(theirs)} nodes", file=sys.stderr)
@@ -108,6 +112,15 @@ def main(argv: list[str] | None = None) -> int:
         ms_api = _median_ms(lambda: api(uid, slug), max(3, args.repeat // 5))
         ratio = ms_ours / ms_nx
         ratios.append(ratio)
+        if i == 0:  # the first lineage question after a load: both sides build their graph first
+            t = time.perf_counter()
+            nx.single_source_shortest_path_length(same, uid)
+            nx_first_s = nx_fetch_s + nx_build_s + time.perf_counter() - t
+            rows.append(Row("4", f"first question after a load: {label}, {args.project}", (cache_s + first_walk_s) * 1000,
+                            "networkx: edges from the store, DiGraph, BFS", nx_first_s * 1000, unit="ms", target="<= 1x",
+                            met=cache_s + first_walk_s <= nx_first_s, n="1",
+                            note=f"ours: graph cache {cache_s * 1000:.0f} ms + walk; networkx: fetch {nx_fetch_s * 1000:.0f} ms "
+                                 f"+ graph {nx_build_s * 1000:.0f} ms + BFS"))
         rows.append(Row("4", f"{label}, {args.project} ({len(ours) - 1:,} nodes, {max(ours.values())} levels)",
                         ms_ours, "networkx BFS with levels, same graph", ms_nx, unit="ms", target="<= 1x",
                         met=ratio <= 1, n=str(args.repeat),
