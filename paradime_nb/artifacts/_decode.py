@@ -67,6 +67,16 @@ def schema_version(doc: dict[str, Any], path: str, expected: str | None = None) 
     return kind, version
 
 
+def refuse_duplicate_ids(ids: list[str], path: str) -> None:
+    """Two entries (under two keys) with one unique_id: the file contradicts itself, and
+    storing both would count the node twice in every analysis."""
+    if len(set(ids)) == len(ids):
+        return
+    seen: set[str] = set()
+    twice = next(uid for uid in ids if uid in seen or seen.add(uid))
+    raise InvalidArtifactError(path, f"two entries have the unique_id {twice!r}")
+
+
 def require(doc: dict[str, Any], key: str, typ: type, path: str) -> Any:
     value = doc.get(key)
     if not isinstance(value, typ):

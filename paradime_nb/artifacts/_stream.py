@@ -6,8 +6,8 @@ of the standard library (``JSONDecoder.raw_decode``, as fast as orjson on this i
 decodes one manifest node at a time, so only the window and the node being read are alive.
 
 Whatever the window reader cannot reproduce exactly as orjson would (duplicate keys, lone
-surrogates, NaN, infinite floats, integers outside 64 bits, a top level that is not an
-object) raises ``Fallback``: the caller then reads the file the ordinary way, so both paths
+surrogates, NaN, infinite floats, integers outside 64 bits, nesting near the recursion
+limits, a top level that is not an object) raises ``Fallback``: the caller then reads the file the ordinary way, so both paths
 give the same columns and the same errors for every input.
 """
 
@@ -28,6 +28,7 @@ _WS = re.compile(r"[ \t\n\r]*")
 # A \uD800-\uDFFF escape: orjson refuses lone surrogates, the stdlib scanner keeps them.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _INT_MIN, _UINT_MAX = -(2**63), 2**64 - 1
+MAX_DEPTH = 1024  # orjson's nesting limit, the whole document included
 
 
 class Fallback(Exception):
@@ -53,6 +54,17 @@ def _constant(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
+
+
+def _depth(value: Any) -> int:
+    """Levels of nesting of a decoded value (1 for ``[]``), without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        deepest = max(deepest, level)
+        children = item.values() if isinstance(item, dict) else item
+        todo.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest if isinstance(value, (dict, list)) else 0
 
 
 def decompressed_size_hint(data: bytes) -> int:
@@ -137,17 +149,23 @@ class _Window:
         pos = self.skip_ws(pos)
         return (self.text[pos] if pos < len(self.text) else ""), pos
 
-    def value(self, pos: int) -> tuple[Any, int]:
-        """Decode the JSON value at ``pos`` (after blanks); returns it and the position after it."""
+    def value(self, pos: int, depth: int = 0) -> tuple[Any, int]:
+        """Decode the JSON value at ``pos`` (after blanks), nested ``depth`` levels deep in
+        the document; returns it and the position after it."""
         pos = self.skip_ws(pos)
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.text, pos)
+            except RecursionError:  # orjson refuses nesting past 1024 levels, the stdlib past ~1000
+                raise Fallback("deep nesting") from None
             except json.JSONDecodeError as exc:
                 if self.eof:
                     self._corrupt(exc.msg, exc.pos)
             else:
                 if end < len(self.text) or self.eof:
+                    room = MAX_DEPTH - depth
+                    if self.text.count("[", pos, end) + self.text.count("{", pos, end) > room and _depth(value) > room:
+                        raise Fallback("deep nesting")  # as deep as orjson refuses
                     return value, end
             # the value may go on past the window: double what is left of it and decode again
             pos -= self._more(pos, at_least=max(len(self.text) - pos, 1))
@@ -194,7 +212,7 @@ def members(data: bytes, path: str, expand: frozenset[str]) -> Iterator[tuple[st
             if key in expand and char == "{":
                 pos = yield from _entries(win, pos + 1, key)
             else:
-                value, pos = win.value(pos)
+                value, pos = win.value(pos, depth=1)
                 yield key, None, value
             char, pos = win.char(pos)
             if char == "}":
@@ -220,7 +238,7 @@ def _entries(win: _Window, pos: int, section: str) -> Iterator[tuple[str, str | 
             raise Fallback(f"duplicate key {key!r} in {section}")
         seen.add(key)
         pos = win.expect(pos, ":")
-        value, pos = win.value(pos)
+        value, pos = win.value(pos, depth=2)
         yield section, key, value
         char, pos = win.char(pos)
         if char == "}":

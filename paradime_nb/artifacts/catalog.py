@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidArtifactError
-from ._decode import require
+from ._decode import refuse_duplicate_ids, require
 from .values import dict_or_empty, integer, number, text
 
 Columns = dict[str, list]
@@ -48,6 +48,7 @@ def parse_catalog(doc: dict[str, Any], path: str, schema_version: int) -> Parsed
             if not isinstance(entry, dict):
                 raise InvalidArtifactError(path, f"{section}[{key!r}] must be an object, found {type(entry).__name__}")
             _add(out, key, entry)
+    refuse_duplicate_ids(out.nodes["unique_id"], path)
     return out
 
 

@@ -30,6 +30,18 @@ class ParsedFreshness:
     results: Columns = field(default_factory=dict)
 
 
+def _keep_last(cols: Columns) -> None:
+    """Two results for one source: the later one is the check's outcome (as the later of
+    two run results is a node's status)."""
+    ids = cols["unique_id"]
+    last = {uid: i for i, uid in enumerate(ids)}
+    if len(last) == len(ids):
+        return
+    keep = sorted(last.values())
+    for name, values in cols.items():
+        cols[name] = [values[i] for i in keep]
+
+
 def parse_freshness(doc: dict[str, Any], path: str, schema_version: int) -> ParsedFreshness:
     meta = dict_or_empty(doc.get("metadata"))
     rows = require(doc, "results", list, path)
@@ -62,6 +74,7 @@ def parse_freshness(doc: dict[str, Any], path: str, schema_version: int) -> Pars
         cols["execution_time"].append(number(r.get("execution_time")))
         cols["execute_started_at"].append(started)
         cols["execute_completed_at"].append(completed)
+    _keep_last(cols)
     return ParsedFreshness(
         path=path,
         schema_version=schema_version,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidArtifactError
-from ._decode import require
+from ._decode import refuse_duplicate_ids, require
 from ._decode import schema_version as read_schema_version
 from ._stream import members
 from .values import criterion, dict_or_empty, integer, json_text, string_list, text
@@ -73,18 +73,24 @@ def parse_manifest_stream(data: bytes, path: str) -> ParsedManifest:
     parts = {section: _new(path, 0, None) for section in _SECTIONS}
     meta: Any = None
     seen: set[str] = set()
-    for top, key, value in members(data, path, frozenset(_SECTIONS)):
-        if top == "metadata":
-            meta = value
-            read_schema_version({"metadata": meta}, path, expected="manifest")  # fail early on a wrong file
-        elif top in parts:
-            if top not in seen and top == "nodes":
-                require({top: value if key is None else {}}, top, dict, path)
-            seen.add(top)
-            if key is None:
-                _add_section(parts[top], top, value, path)
-            else:
-                _add_entry(parts[top], top, key, value, path)
+    events = members(data, path, frozenset(_SECTIONS))
+    try:
+        for top, key, value in events:
+            if top == "metadata":
+                meta = value
+                read_schema_version({"metadata": meta}, path, expected="manifest")  # fail early on a wrong file
+            elif top in parts:
+                if top not in seen and top == "nodes":
+                    require({top: value if key is None else {}}, top, dict, path)
+                seen.add(top)
+                if key is None:
+                    _add_section(parts[top], top, value, path)
+                else:
+                    _add_entry(parts[top], top, key, value, path)
+    except InvalidArtifactError:
+        for _event in events:  # text that is not JSON further on is the error to report,
+            pass  # as the whole-document reader reports it
+        raise
     _kind, version = read_schema_version({"metadata": meta} if meta is not None else {}, path, expected="manifest")
     if "nodes" not in seen:
         require({}, "nodes", dict, path)
@@ -135,6 +141,7 @@ def _finish(out: ParsedManifest) -> ParsedManifest:
     columns = list(zip(*out.rows)) if out.rows else [() for _ in NODE_COLUMNS]
     out.nodes = {name: list(values) for name, values in zip(NODE_COLUMNS, columns)}
     out.rows = []
+    refuse_duplicate_ids(out.nodes["unique_id"], out.path)
     if out.pending:
         _resolve_pending(out)
     return out

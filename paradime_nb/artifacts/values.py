@@ -7,6 +7,7 @@ of the whole file.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -50,7 +51,7 @@ def text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (dict, list)):
-        return orjson.dumps(value).decode()
+        return json_text(value)
     return str(value)
 
 
@@ -77,14 +78,16 @@ def string_list(value: Any) -> list[str] | None:
 
 
 def json_text(value: Any) -> str | None:
+    """JSON text of a decoded value. orjson writes at most 255 levels of nesting: deeper
+    values are written by the standard library, and those too deep for it are None."""
     if value is None:
         return None
     try:
         return orjson.dumps(value).decode()
-    except TypeError:  # non-string keys, out-of-range integers
+    except TypeError:
         try:
-            return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_BIG_INT, default=str).decode()
-        except TypeError:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError, RecursionError):
             return None
 
 

@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 # Artifact timestamps are ISO 8601 with a zone ("...Z", "+00:00") or without one (taken
-# as UTC); anything unparseable becomes NULL rather than failing the load.
+# as UTC, like a date alone); anything else becomes NULL rather than failing the load: text
+# that is not ISO 8601 (DuckDB would read 'epoch' and 'infinity') and moments outside years
+# 1-9999 (which Python and pandas cannot hold). A zone needs a time before it, so the "-01"
+# of a date alone is not read as an offset (it would be, in the session's time zone).
 MACROS = r"""
-CREATE OR REPLACE MACRO paradime_utc(x) AS
-    CASE WHEN regexp_matches(x, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
-         THEN TRY_CAST(x AS TIMESTAMPTZ) AT TIME ZONE 'UTC'
+CREATE OR REPLACE MACRO paradime_iso_utc(x) AS
+    CASE WHEN NOT regexp_matches(x, '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]|$)') THEN NULL
+         WHEN regexp_matches(x, '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]*)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+         -- DuckDB reads a zone only after seconds: "10:00Z" is "10:00:00Z"
+         THEN TRY_CAST(regexp_replace(x, '([T ][0-9]{2}:[0-9]{2})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AT TIME ZONE 'UTC'
          ELSE TRY_CAST(x AS TIMESTAMP) END;
+CREATE OR REPLACE MACRO paradime_utc(x) AS
+    list_filter([paradime_iso_utc(x)], t -> t BETWEEN TIMESTAMP '0001-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999')[1];
 """
 
 TABLE_COLUMNS = """
