@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
+import orjson
 from hypothesis import strategies as st
 
 from paradime_nb.errors import ArtifactError, CorruptArtifactError, InvalidArtifactError
@@ -47,7 +48,16 @@ class Case:
 
 
 def dumps(doc: Any) -> bytes:
-    return json.dumps(doc).encode()
+    """JSON bytes (orjson: fast); the standard library for what orjson cannot write."""
+    try:
+        return orjson.dumps(doc)
+    except TypeError:  # integers over 64 bits
+        return json.dumps(doc).encode()
+
+
+def dumps_spaced(doc: Any) -> str:
+    """The standard library's spacing, which the textual edits below look for."""
+    return json.dumps(doc)
 
 
 # --- where to break ----------------------------------------------------------------------
@@ -172,14 +182,14 @@ def duplicate_json_key(draw, kind: str, doc: dict, data: bytes) -> Case:
     if section == "results":
         index = draw(st.integers(0, len(doc["results"]) - 1))
         doc["results"][index] = {**doc["results"][index], "status": "first"}
-        text = dumps(doc).decode()
+        text = dumps_spaced(doc)
         i = text.index('"status": "first"')
         text = text[:i] + '"status": "first", "status": "last"' + text[i + len('"status": "first"'):]
         uid = doc["results"][index]["unique_id"]
         return Case("duplicate JSON key", text.encode(), "load", check=_status_is(kind, uid, index, "last"))
     key = draw(st.sampled_from(sorted(doc["nodes"])))
     entry = json.dumps(doc["nodes"][key])
-    text = dumps(doc).decode()
+    text = dumps_spaced(doc)
     marker = json.dumps(key) + ": " + entry
     first = {**doc["nodes"][key], "unique_id": key, "name": "first-copy"}
     text = text.replace(marker, json.dumps(key) + ": " + json.dumps(first) + ", " + marker, 1)

@@ -113,7 +113,7 @@ def test_sigkill_at_random_points_leaves_every_run_whole_or_absent(tmp_path, ref
     child = _Child(database)
     for kill in range(KILLS):
         child.go()
-        child.wait_for(rng.randrange(0, 16))  # aim at a run: into fresh loads, replacements,
+        child.wait_for(rng.randrange(0, 13))  # aim at a run: into fresh loads, replacements,
         time.sleep(rng.uniform(0.0, 0.2))  # deletions and checkpoints
         child.kill()
         child = _Child(database) if kill + 1 < KILLS else None  # imports while the store is checked
