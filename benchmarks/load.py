@@ -37,11 +37,12 @@ def _child_ours(project: Path) -> None:
     from paradime_nb import Paradime
 
     slug, run_id, _files = latest_run_files(project)
+    base = rss_mb()
     started = now()
     client = Paradime.from_path(project)
     dashboard = client.metadata.get_health_dashboard(slug)
     seconds = now() - started
-    emit({"seconds": seconds, "rss_mb": rss_mb(), "run_id": run_id, "models": dashboard.models_total,
+    emit({"seconds": seconds, "rss_mb": rss_mb(), "base_rss_mb": base, "run_id": run_id, "models": dashboard.models_total,
           "by_health": dashboard.models_by_health})
 
 
@@ -53,13 +54,15 @@ def _child_floor(project: Path, gc_off: bool = False) -> None:
     from _common import now, rss_mb
 
     _slug, _run_id, files = latest_run_files(project)
+    base = rss_mb()
     blobs = [read_artifact_bytes(path) for _kind, _line, path in files]
     if gc_off:  # what our loader does while it decodes: the strictest floor
         gc.disable()
     started = now()
     docs = [orjson.loads(b) for b in blobs]
     seconds = now() - started
-    emit({"seconds": seconds, "rss_mb": rss_mb(), "mb": sum(map(len, blobs)) / 1e6, "files": len(docs)})
+    emit({"seconds": seconds, "rss_mb": rss_mb(), "base_rss_mb": base, "mb": sum(map(len, blobs)) / 1e6,
+          "files": len(docs)})
 
 
 def _peer_cmd(project: Path) -> list[str]:
@@ -89,8 +92,12 @@ def measure(project: Path, repeat: int, warmup: int, peer_limit: float | None, p
                 note=f"run {ours[0]['run_id']}, {ours[0]['models']} models" + ("" if big else "; fixed costs dominate")),
             Row("1", f"cold load + first health dashboard, {name}", ours_s, "orjson.loads, cyclic GC off (strictest)",
                 strict_s, n=n, note="no target: our loader pauses the GC while decoding, so this floor does too")]
-    rss_rows = [Row("6", f"peak RSS of case 1, {name}", ours_mb, "orjson.loads of the same bytes",
-                    median([r["peak_rss_mb"] for r in floor]), unit="MB", n=n, note="ratio = ours / baseline")]
+    ours_base = median([r["base_rss_mb"] for r in ours])
+    floor_mb, floor_base = median([r["peak_rss_mb"] for r in floor]), median([r["base_rss_mb"] for r in floor])
+    rss_rows = [Row("6", f"peak RSS of case 1, {name}", ours_mb, "orjson.loads of the same bytes", floor_mb, unit="MB",
+                    n=n, note=f"over the process after its imports: ours +{ours_mb - ours_base:.0f} MB (duckdb, pyarrow, "
+                              f"pandas loaded: {ours_base:.0f} MB), floor +{floor_mb - floor_base:.0f} MB "
+                              f"(orjson only: {floor_base:.0f} MB)")]
     if peer_limit is not None:
         peer = [child(_peer_cmd(project), timeout=peer_limit) for _ in range(peer_repeat)]
         done = [p for p in peer if "timeout" not in p]
@@ -100,8 +107,11 @@ def measure(project: Path, repeat: int, warmup: int, peer_limit: float | None, p
             note = f"peer: {done[0]['dashboard']['total_models']} models; decode {median([p['decode_seconds'] for p in done]):.2f}s of it"
             rows.append(Row("1", f"cold load + first health dashboard, {name}", ours_s, "paradime-io SDK (same files as dicts)",
                             peer_s, n=f"{repeat} / peer {len(done)}", note=note))
+            peer_base = median([p["base_rss_mb"] for p in done])
             rss_rows.append(Row("6", f"peak RSS of case 1, {name}", ours_mb, "paradime-io SDK", peer_mb, unit="MB",
-                                n=f"{repeat} / peer {len(done)}"))
+                                n=f"{repeat} / peer {len(done)}",
+                                note=f"over the process after its imports: ours +{ours_mb - ours_base:.0f} MB, "
+                                     f"peer +{peer_mb - peer_base:.0f} MB (its imports: {peer_base:.0f} MB)"))
         else:
             peak = max(p["peak_rss_mb"] for p in peer)
             rows.append(Row("1", f"cold load + first health dashboard, {name}", ours_s, "paradime-io SDK (same files as dicts)",

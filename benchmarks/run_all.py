@@ -92,7 +92,7 @@ def _value(v: float | None, unit: str, text: str = "") -> str:
     if unit == "MB":
         return f"{v:,.0f} MB"
     if unit == "ms":
-        return f"{v:.1f} ms"
+        return f"{v:.1f} ms" if v >= 1 else f"{v:.3f} ms"
     return f"{v:.3f} s" if v < 10 else f"{v:.1f} s"
 
 
@@ -109,9 +109,9 @@ def _table(rows: list[dict]) -> list[str]:
 
 
 def write_results(out: Path, rows: list[dict], machine: dict, versions: dict, runs: list[tuple], started: float,
-                  smoke: bool) -> None:
+                  smoke: bool, written: str | None = None) -> None:
     lines = ["# Benchmarks", ""]
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if written is None else written
     lines.append(f"Written by `make bench` (`benchmarks/run_all.py`{' --smoke' if smoke else ''}) on {when}, "
                  f"in {(time.monotonic() - started) / 60:.1f} minutes. Ratio = paradime_nb / baseline (lower is better "
                  "for us), except where the target says otherwise. Medians of the timed runs, after a warm-up run.")
@@ -142,8 +142,17 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(SCRIPTS), help="comma-separated scripts to run")
     parser.add_argument("--out", type=Path, default=None, help="where to write (default: benchmarks/RESULTS.md; "
                                                                   "--smoke: a temporary file)")
+    parser.add_argument("--render", action="store_true",
+                        help="only write RESULTS.md again from benchmarks/results.json (after editing NOTES.md)")
     args = parser.parse_args()
     started = time.monotonic()
+    saved = HERE / "results.json"
+    if args.render:
+        data = json.loads(saved.read_text())
+        when = datetime.fromisoformat(data["written"]).strftime("%Y-%m-%d %H:%M UTC")
+        write_results(args.out or HERE / "RESULTS.md", data["rows"], data["machine"], data["versions"],
+                      [tuple(r) for r in data["runs"]], time.monotonic() - data["minutes"] * 60, False, when)
+        return 0
     sys.path.insert(0, str(HERE))
     peer = not (args.smoke or args.no_peer)
     if peer:
@@ -175,9 +184,20 @@ def main() -> int:
             if done.returncode != 0 or not out_json.is_file():
                 failed.append(name)
                 continue
-            rows += json.loads(out_json.read_text())
+            rows += [{**r, "script": name} for r in json.loads(out_json.read_text())]
+    partial = set(args.only.split(",")) != set(SCRIPTS)
+    if partial and not args.smoke and args.out is None and saved.is_file():
+        # some scripts run again (say, when the machine is quieter): keep the others' rows
+        old = json.loads(saved.read_text())
+        rows = [r for r in old["rows"] if r.get("script") not in set(args.only.split(","))] + rows
+        runs = [r for r in old["runs"] if r[0] not in set(args.only.split(","))] + runs
+        started -= old["minutes"] * 60
     out = args.out or (Path(tempfile.gettempdir()) / "paradime_nb-RESULTS-smoke.md" if args.smoke else HERE / "RESULTS.md")
     write_results(out, rows, machine, versions, runs, started, args.smoke)
+    if not args.smoke and args.out is None:
+        saved.write_text(json.dumps({"rows": rows, "machine": machine, "versions": versions, "runs": runs,
+                                     "minutes": (time.monotonic() - started) / 60,
+                                     "written": datetime.now(timezone.utc).isoformat()}, indent=1))
     print(f"wrote {out} in {(time.monotonic() - started) / 60:.1f} min" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 

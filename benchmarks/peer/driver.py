@@ -56,6 +56,7 @@ def run_dicts(files: list[tuple[str, str]], schedule: str) -> dict:
     from paradime.apis.metadata import MetadataClient
     from paradime.apis.metadata.utils import merge_run_results, merge_sources
 
+    base = _rss_mb()
     blobs = [(kind, _read(path)) for kind, path in files]
     started = time.perf_counter()
     decoded_files: dict[str, list] = {}
@@ -68,7 +69,7 @@ def run_dicts(files: list[tuple[str, str]], schedule: str) -> dict:
     dashboard = client.get_health_dashboard(schedule)
     done = time.perf_counter()
     return {"seconds": done - started, "decode_seconds": decoded - started, "parse_store_dashboard_seconds": done - decoded,
-            "rss_mb": _rss_mb(), "dashboard": _summary(dashboard)}
+            "rss_mb": _rss_mb(), "base_rss_mb": base, "dashboard": _summary(dashboard)}
 
 
 def run_api(endpoint: str, key: str, secret: str, schedule: str, reload: bool) -> dict:
