@@ -68,8 +68,10 @@ def load_runs(
         try:
             for data in source.fetch(schedule, todo, progress=progress):
                 prepared = prepare_run(data, strict=strict, source=source.description)
-                store.write_run(prepared, replace=refresh)
-                report.loaded.append(data.run.run_id)
+                if store.write_run(prepared, replace=refresh):
+                    report.loaded.append(data.run.run_id)
+                else:  # another thread or process stored it meanwhile
+                    report.already_stored.append(data.run.run_id)
                 if prepared.run_row.get("notes"):
                     report.notes[data.run.run_id] = list(prepared.run_row["notes"])
                 if bar is not None:
