@@ -29,8 +29,16 @@ test: $(VENV)/.installed-test
 	sh scripts/ensure_chromium.sh
 	$(PY) -m pytest -n auto -q
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(PIP) install -e '.[notebook,test,bench]'
+	@touch $@
+
+# The paradime-io SDK pins duckdb<2, polars<0.21, pyarrow<19: it gets its own venv.
+benchmarks/.venv-peer/.installed: benchmarks/peer_env.py
+	$(PY) benchmarks/peer_env.py
+
+bench: $(VENV)/.installed-bench benchmarks/.venv-peer/.installed
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info tests/output .pytest_cache
+	rm -rf $(VENV) benchmarks/.venv-peer build *.egg-info tests/output .pytest_cache
