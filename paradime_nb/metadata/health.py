@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..store import Store
+from .health_cache import ensure_health
 from .queries import rows
 from .results import FailingModel, HealthDashboard, ModelHealth, ResultList, RunSummary, SlowModel
 
@@ -13,6 +14,7 @@ _ERROR = ("error", "runtime error", "fail")
 
 
 def model_health(store: Store, schedule_name: str) -> ResultList[ModelHealth]:
+    ensure_health(store, schedule_name)
     out = []
     for r in rows(store, "model_health", schedule_name=schedule_name):
         out.append(ModelHealth(**r, reasons=_reasons(r)))
@@ -43,6 +45,7 @@ def _reasons(r: dict) -> list[str]:
 
 
 def failing_models(store: Store, schedule_name: str) -> ResultList[FailingModel]:
+    ensure_health(store, schedule_name)
     return ResultList([FailingModel(**r) for r in rows(store, "failing_models", schedule_name=schedule_name)],
                       FailingModel)
 
@@ -55,6 +58,7 @@ def slowest_models(store: Store, schedule_name: str, limit: int = 10) -> ResultL
 
 
 def dashboard(store: Store, schedule_name: str) -> HealthDashboard:
+    ensure_health(store, schedule_name)
     models = {k: 0 for k in HEALTH_ORDER}
     for r in rows(store, "dashboard_models", schedule_name=schedule_name):
         models[r["health_status"]] = r["models"]

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable
 
 from ..store import Store
+from .health_cache import ensure_health
 from .queries import rows, sql
 from .resolve import NodeRef, resolve_node
 from .results import LineageNode, LineageResult
@@ -70,6 +71,8 @@ def describe(store: Store, schedule_name: str, levels: dict[str, int], *, root: 
     skip = set(exclude)
     ids = [k for k in levels if k not in skip]
     params = {"schedule_name": schedule_name, "ids": ids, "levels": [levels[k] for k in ids]}
+    if ids:
+        ensure_health(store, schedule_name)
     nodes = [LineageNode(**r) for r in rows(store, "lineage_nodes", **params)] if ids else []
     all_ids = list(levels)
     tests = [LineageNode(**r) for r in rows(store, "lineage_tests", schedule_name=schedule_name, ids=all_ids,

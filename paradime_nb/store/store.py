@@ -48,6 +48,8 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot open {self.database}: {exc}") from None
         self._write_lock = threading.RLock()
+        #: Bumped after every committed change, so caches of derived answers know they are stale.
+        self.generation = 0
         self._columns: dict[str, dict[str, str]] = {}
         if not read_only:
             self._init_schema()
@@ -126,6 +128,7 @@ class Store:
             cur.execute(sql.insert_row("runs", list(run)), list(run.values()))
             for table, columns in prepared.tables.items():
                 self._insert(cur, table, columns, constants=key)
+        self.generation += 1
         return True
 
     def _upsert_schedule(self, cur: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> None:
@@ -221,6 +224,7 @@ class Store:
                     cur.execute(sql.delete_run(table), [schedule_name, run_id])
             if run_ids is None:
                 cur.execute("DELETE FROM schedules WHERE schedule_name = ?", [schedule_name])
+        self.generation += 1
         return len(chosen)
 
     def close(self) -> None:

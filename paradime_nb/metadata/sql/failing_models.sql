@@ -8,7 +8,7 @@ WITH failing AS (
     GROUP BY tt.node_id
 )
 SELECT h.unique_id, h.name, h.health_status, h.status, h.tests_failed, h.tests_errored, f.failing_tests
-FROM models_with_tests h
+FROM paradime_cache.models_with_tests h
 JOIN failing f ON f.node_id = h.unique_id
 WHERE h.schedule_name = $schedule_name
 ORDER BY h.tests_failed + h.tests_errored DESC, h.name, h.unique_id

@@ -6,5 +6,5 @@ WITH walked AS (
 SELECT w.unique_id, n.name, n.resource_type, w.level, h.status, h.health_status
 FROM walked w
 JOIN latest_nodes n ON n.schedule_name = $schedule_name AND n.unique_id = w.unique_id
-LEFT JOIN node_health h ON h.schedule_name = $schedule_name AND h.unique_id = w.unique_id
+LEFT JOIN paradime_cache.node_health h ON h.schedule_name = $schedule_name AND h.unique_id = w.unique_id
 ORDER BY abs(w.level), n.resource_type, n.name, w.unique_id

@@ -1,0 +1,50 @@
+"""The node_health snapshot the health analyses read (``sql/health_cache*.sql``).
+
+Computing health walks the whole graph; the answer changes only when the store does, so
+it is kept per schedule with the store's ``generation`` and rebuilt when that moved. The
+snapshot is read in one transaction, so it always holds a state that was committed at or
+after the generation it is labelled with: a stale label only costs a rebuild.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..store import Store
+from .queries import sql
+
+_lock = threading.Lock()
+
+
+def ensure_health(store: Store, schedule_name: str) -> None:
+    generation = store.generation
+    cur = store.cursor()
+    try:
+        with _lock:
+            cur.execute(sql("health_cache"))
+            state = cur.execute("SELECT generation FROM paradime_cache.node_health_state WHERE schedule_name = ?",
+                                [schedule_name]).fetchone()
+            if state is not None and state[0] == generation:
+                return
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                for statement in _statements("health_cache_refresh"):
+                    cur.execute(statement, _params(statement, schedule_name, generation))
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+    finally:
+        cur.close()
+
+
+def _statements(name: str) -> list[str]:
+    text = "\n".join(line for line in sql(name).splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
+def _params(statement: str, schedule_name: str, generation: int) -> dict:
+    params = {"schedule_name": schedule_name}
+    if "$generation" in statement:
+        params["generation"] = generation
+    return params
