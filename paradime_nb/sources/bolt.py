@@ -25,10 +25,9 @@ from ..bolt.client import MAX_PAGE, BoltClient, BoltCommand, BoltResource, RunSt
 from ..config import resolve_credentials
 from ..errors import ApiError, ConfigurationError, ScheduleNotFoundError
 from .commands import wanted_files
-from .model import RUNNING_STATES, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo, select_runs
+from .model import NO_ARTIFACTS_NOTE, RUNNING_STATES, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo, select_runs
 
 
-NO_ARTIFACTS_NOTE = "no command of this run left dbt artifacts"  # same words as the saved-runs source
 
 
 class _Cancelled(Exception):

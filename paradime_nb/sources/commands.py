@@ -12,10 +12,10 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 
-from ..artifacts import artifact_kind
+from ..artifacts import EXECUTING_WHICH, artifact_kind
 
-# dbt subcommands whose run_results hold real node executions.
-EXECUTING = frozenset({"run", "test", "build", "seed", "snapshot", "retry"})
+# dbt subcommands whose run_results hold real node executions (the same set as args.which).
+EXECUTING = EXECUTING_WHICH
 # Subcommands that write a run_results.json where every node "succeeds", or none at all.
 NOT_EXECUTING = frozenset({
     "docs generate", "docs serve", "compile", "parse", "deps", "ls", "list", "debug",

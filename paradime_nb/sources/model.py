@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from ..errors import ScheduleNotFoundError
 
 RUNNING_STATES = frozenset({"STARTING", "RUNNING", "QUEUED", "PENDING"})
+NO_ARTIFACTS_NOTE = "no command of this run left dbt artifacts"
 
 
 @dataclass(frozen=True)

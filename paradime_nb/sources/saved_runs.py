@@ -19,7 +19,7 @@ import orjson
 from ..artifacts import artifact_kind
 from ..errors import RunNotFoundError, SourceError
 from .commands import wanted_files
-from .model import ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo, parse_timestamp, select_runs
+from .model import NO_ARTIFACTS_NOTE, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo, parse_timestamp, select_runs
 
 
 def is_schedule_folder(path: Path) -> bool:
@@ -167,7 +167,7 @@ class SavedRunsSource(RunSource):
                     files=kept,
                 )
             )
-        notes = [] if any(c.files for c in commands) else ["no command of this run left dbt artifacts"]
+        notes = [] if any(c.files for c in commands) else [NO_ARTIFACTS_NOTE]
         return RunData(schedule=schedule, run=run, commands=commands, notes=notes)
 
 

@@ -15,7 +15,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..artifacts import ParsedCatalog, ParsedFreshness, ParsedManifest, ParsedRunResults, artifact_kind, read_artifact
-from ..artifacts.run_results import EXECUTING_WHICH
 from ..errors import ArtifactNotFoundError
 from ..sources.commands import EXECUTING, command_kind
 from ..sources.model import RunData
@@ -223,7 +222,7 @@ _ARTIFACT_COLUMNS = (
 def _command_row(cols: dict[str, list], cmd: Any, dbt_command: str | None, executes: bool | None,
                  result_count: int | None, freshness_count: int | None) -> None:
     if executes is None:
-        executes = dbt_command in EXECUTING or dbt_command in EXECUTING_WHICH
+        executes = dbt_command in EXECUTING
     duration = (cmd.ended_at - cmd.started_at).total_seconds() if cmd.started_at and cmd.ended_at else None
     values = (
         cmd.index, cmd.command_id, cmd.command, dbt_command, cmd.return_code, cmd.started_at, cmd.ended_at,
