@@ -196,3 +196,15 @@ def test_status_counts_over_all_runs_match_raw(client):
         expected.update(raw.status_counts(run_dir))
     got = dict(client.store.fetchall("SELECT status, count(*) FROM dbt_run_results GROUP BY 1"))
     assert got == dict(expected)
+
+
+def test_list_runs_marks_what_is_stored():
+    with Paradime.from_path(RUNS) as c:
+        c.metadata.load("jaffle-daily", runs=2, progress=False)
+        listing = c.metadata.list_runs("Jaffle daily", limit=5)
+        newest = sorted(RUN_IDS, key=lambda i: json.loads((JAFFLE / str(i) / "run.json").read_text())["startDttm"],
+                        reverse=True)
+        assert listing["run_id"].tolist() == newest[:5]
+        assert listing["loaded"].tolist() == [True, True, False, False, False]
+        summary = c.metadata.stored_runs_summary()
+        assert summary[["schedule_name", "runs_loaded", "latest_run_id"]].values.tolist() == [["jaffle-daily", 2, newest[0]]]

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotLoadedError
-from ..sources.model import RunSource, ScheduleInfo
+from ..sources.model import RunSource, ScheduleInfo, days_ago
 from ..store import Store
 from . import dbt_tests, freshness, health, history, lineage, performance, selectors
 from .loading import LoadReport, load_runs
+from .queries import frame as _frame
 from .queries import rows as _rows
 from .results import (
     FailingModel,
@@ -73,6 +74,27 @@ class MetadataClient:
 
     def loaded_schedules(self) -> list[str]:
         return self._store.schedules()
+
+    def list_runs(self, schedule_name: str, limit: int | None = 20, days: float | None = None) -> pd.DataFrame:
+        """The schedule's runs as the source lists them, newest first (at most ``limit``, or
+        those started in the last ``days`` days), with ``loaded`` telling which are stored.
+        Lists only: no artifact is fetched."""
+        schedule = self._resolve(schedule_name)
+        since = days_ago(days) if days is not None else None
+        listing = self._require_source().runs(schedule, limit=None if since else limit, since=since)
+        stored = self._store.stored_runs(schedule.slug)
+        import pandas as pd  # noqa: PLC0415
+
+        return pd.DataFrame(
+            [(schedule.slug, r.run_id, r.state, r.started_at, r.ended_at, r.actor, r.git_branch, r.run_id in stored,
+              r.description) for r in listing],
+            columns=["schedule_name", "run_id", "state", "started_at", "ended_at", "actor", "git_branch", "loaded",
+                     "description"],
+        )
+
+    def stored_runs_summary(self) -> pd.DataFrame:
+        """Per schedule in the store: runs loaded, first and last start, the latest run."""
+        return _frame(self._store, "stored_runs_summary")
 
     # --- SQL --------------------------------------------------------------------------
 

@@ -23,20 +23,10 @@ def command(session: Session, line: str) -> pd.DataFrame:
     args = parse_argstring(command, line)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    import pandas as pd
-
-    from ...sources.model import days_ago
-
     client = session.client
     if client.source is None:
         raise UsageError("this client reads a store file only; it has no source to list runs from")
-    schedule = client.source.schedule(session.schedule(args.schedule))
-    session.last_schedule = schedule.slug
-    since = days_ago(args.days) if args.days is not None else None
-    listing = client.source.runs(schedule, limit=None if since else args.limit, since=since)
-    stored = client.store.stored_runs(schedule.slug)
-    return pd.DataFrame(
-        [(r.run_id, r.state, r.started_at, r.ended_at, r.actor, r.git_branch, r.run_id in stored, r.description)
-         for r in listing],
-        columns=["run_id", "state", "started_at", "ended_at", "actor", "git_branch", "loaded", "description"],
-    )
+    runs = client.metadata.list_runs(session.schedule(args.schedule), limit=args.limit, days=args.days)
+    if not runs.empty:
+        session.last_schedule = runs["schedule_name"].iloc[0]
+    return runs.drop(columns="schedule_name")

@@ -12,14 +12,6 @@ if TYPE_CHECKING:
 
     from ..session import Session
 
-STORED = """
-SELECT s.schedule_name, s.display_name, count(r.run_id) AS runs_loaded,
-    min(r.started_at) AS first_run_started, max(r.started_at) AS last_run_started,
-    arg_max(r.run_id, r.started_at) AS latest_run_id, arg_max(r.state, r.started_at) AS latest_run_state
-FROM schedules s LEFT JOIN runs r USING (schedule_name)
-GROUP BY ALL ORDER BY s.schedule_name
-"""
-
 
 @dataclass
 class Status:
@@ -59,7 +51,7 @@ def command(session: Session, line: str) -> Status:
     if not session.connected:
         return Status("", "", None, None)
     client = session.client
-    runs = client.metadata.query_sql(STORED)
+    runs = client.metadata.stored_runs_summary()
     from ..sqlbridge import ALIAS
 
     return Status(session.described_as, client.store.database, runs, ALIAS if session.sql_store else None)
