@@ -225,9 +225,9 @@ class MetadataClient:
 
     def ensure_loaded(self, schedule_name: str) -> str:
         """The schedule's slug, loading its latest run first if none is stored."""
-        slug = self._stored_slug(schedule_name)
-        if slug is not None and self._store.fetchall("SELECT 1 FROM runs WHERE schedule_name = ? LIMIT 1", [slug]):
-            return slug
+        stored = self._stored_schedule(schedule_name)
+        if stored is not None and stored[1]:
+            return stored[0].slug
         if self._source is None:
             raise NotLoadedError(f"schedule {schedule_name!r} is not loaded and this client has no source to load it from")
         report = self.load(schedule_name, runs=1)
@@ -235,25 +235,20 @@ class MetadataClient:
             raise NotLoadedError(f"schedule {schedule_name!r} has no finished run to load")
         return report.schedule_name
 
-    def _stored_slug(self, name: str) -> str | None:
-        rows = self._store.fetchall(
-            "SELECT schedule_name FROM schedules WHERE schedule_name = ? OR display_name = ? "
-            "ORDER BY schedule_name = ? DESC LIMIT 1",
-            [name, name, name],
-        )
-        return rows[0][0] if rows else None
+    def _stored_schedule(self, name: str) -> tuple[ScheduleInfo, bool] | None:
+        """The schedule as the store knows it (no request), and whether it has stored runs."""
+        found = _rows(self._store, "stored_schedule", schedule=name)
+        if not found:
+            return None
+        r = found[0]
+        info = ScheduleInfo(r["schedule_name"], r["display_name"] or r["schedule_name"], r["cron"], r["owner"],
+                            tuple(r["commands"] or ()), r["git_branch"], r["suspended"])
+        return info, r["has_runs"]
 
     def _resolve(self, name: str) -> ScheduleInfo:
         """From the store when it knows the schedule (no request), else from the source."""
-        row = self._store.fetchall(
-            "SELECT schedule_name, display_name, cron, owner, commands, git_branch, suspended FROM schedules "
-            "WHERE schedule_name = ? OR display_name = ? ORDER BY schedule_name = ? DESC LIMIT 1",
-            [name, name, name],
-        )
-        if row:
-            slug, display, cron, owner, commands, branch, suspended = row[0]
-            return ScheduleInfo(slug, display or slug, cron, owner, tuple(commands or ()), branch, suspended)
-        return self._require_source().schedule(name)
+        stored = self._stored_schedule(name)
+        return stored[0] if stored is not None else self._require_source().schedule(name)
 
     def _require_source(self) -> RunSource:
         if self._source is None:
