@@ -67,9 +67,11 @@ def load_ipython_extension(ipython: Any) -> None:
     magics = ParadimeMagics(ipython)
     ipython.register_magics(magics)
     ipython._paradime_magics = magics
+    from .widgets.assets import track
     from .widgets.formatters import register_formatters
 
     register_formatters(ipython)
+    track(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -81,6 +83,8 @@ def unload_ipython_extension(ipython: Any) -> None:
         for kind in ("line", "cell"):
             ipython.magics_manager.magics[kind].pop("paradime", None)
         del ipython._paradime_magics
+    from .widgets.assets import untrack
     from .widgets.formatters import unregister_formatters
 
     unregister_formatters(ipython)
+    untrack(ipython)

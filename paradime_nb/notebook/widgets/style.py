@@ -15,7 +15,11 @@ STATUS_HEALTH = {  # a test's or a source's own status, in the health palette
     "pass": "healthy", "success": "healthy", "warn": "warning", "skipped": "warning",
     "fail": "critical", "error": "critical", "runtime error": "critical",
 }
-FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
+# No quotes: FONT goes inside style='...' and style="..." attributes alike. A quote here
+# cut the attribute short, and JupyterLab's sanitizer (run on every HTML output for the
+# table of contents) backtracks exponentially on the truncated font list: 20-60 s of
+# frozen page per health card. system-ui is Segoe UI on Windows, San Francisco on macOS.
+FONT = "font-family:system-ui,-apple-system,BlinkMacSystemFont,Roboto,Helvetica,Arial,sans-serif"
 
 
 def colour(health: str | None) -> str:
