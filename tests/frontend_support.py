@@ -294,9 +294,16 @@ def saved_notebook(server: JupyterServer, name: str) -> dict[str, Any]:
     return json.loads((server.root / name).read_text())
 
 
-def output_sizes(nb: dict[str, Any]) -> list[int]:
-    """Bytes of each output as saved (its JSON), in cell order."""
-    return [len(json.dumps(o).encode()) for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+def output_sizes(nb: dict[str, Any], libraries: bool | None = None) -> list[int]:
+    """Bytes of each output as saved (its JSON), in cell order; ``libraries`` True: only the
+    outputs that carry a widget library (``class='paradime-asset'``), False: all others."""
+    out = []
+    for c in nb["cells"]:
+        for o in c.get("outputs", []) if c["cell_type"] == "code" else ():
+            text = json.dumps(o)
+            if libraries is None or libraries == ("class='paradime-asset'" in text):
+                out.append(len(text.encode()))
+    return out
 
 
 # --- notebooks made for the measurements --------------------------------------------------
@@ -388,30 +395,34 @@ def card_sections(page: Any) -> list[tuple[str, bool]]:
     return opened
 
 
-def _column(table: Any, index: int) -> list[str]:
-    return table.evaluate(f"t => Array.from(t.querySelectorAll('tbody tr')).map(r => "
-                          f"(r.children[{index}] || {{}}).innerText || '')")
-
-
 def datatable_sort(page: Any, column: str) -> tuple[list[float], list[float], list[float]]:
     """Values of ``column`` in the first DataTable as shown, after one header click and after two."""
-    table = page.locator("table.dataTable").first
-    table.wait_for(state="visible", timeout=30000)
-    table.scroll_into_view_if_needed()
-    heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
-    index = heads.index(column)
-    header = table.locator("thead th").nth(index)
+    wrapper = page.locator(".dt-container").first
+    wrapper.wait_for(state="visible", timeout=30000)
+    wrapper.scroll_into_view_if_needed()
+    heads = wrapper.locator("thead th").all_text_contents()  # textContent: not subject to windowing
+    visible = [h.strip() for h in heads if h.strip()]
+    assert column in visible, heads
+    index = visible.index(column)
+    header = wrapper.locator("thead th").filter(has_text=column).first
+    # itables' DataTables orders on the header's sort button (data-dt-order="icon-only")
+    button = header.locator(".dt-column-order")
+    target = button if button.count() else header
 
     def values() -> list[float]:
-        return [float(v.strip()) for v in _column(table, index) if v.strip()]
+        texts = wrapper.evaluate(
+            f"w => Array.from(w.querySelectorAll('tbody tr')).map(r => (r.children[{index}] || {{}}).textContent || '')")
+        return [float(v.strip()) for v in texts if v.strip()]
+
+    def click() -> list[float]:
+        before = header.get_attribute("aria-sort") or ""
+        target.click()
+        page.wait_for_function("([h, b]) => (h.getAttribute('aria-sort') || '') !== b",
+                               arg=[header.element_handle(), before], timeout=10000)
+        return values()
 
     shown = values()
-    header.click()
-    page.wait_for_timeout(300)
-    once = values()
-    header.click()
-    page.wait_for_timeout(300)
-    return shown, once, values()
+    return shown, click(), click()
 
 
 def paged(page: Any) -> dict[str, Any]:

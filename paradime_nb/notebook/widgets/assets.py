@@ -2,25 +2,29 @@
 
 A table or graph output used to inline its library (DataTables 0.7 MB, vis-network 0.5 MB),
 so every output weighed about 1 MB and the page parsed each one. Now the first output of
-a kernel session that needs a library carries it (its *carrier*); every later output
-carries only its data and a few lines that wait for the library. Exported HTML keeps
-every output, the carrier included, so it stays standalone and offline.
+a kernel session that needs a library is preceded by one output of its own carrying it
+(gzip + base64: 256 KB for DataTables, 165 KB for vis-network, unpacked in the browser by
+``DecompressionStream``); every table or graph output carries only its data and a few
+lines that wait for the library. Exported HTML keeps every output, the library's
+included, so it stays standalone and offline.
 
-The carrier is remembered by cell id: when the carrier cell runs again (its old output,
-and with it the library, goes away) its new output carries the library again. If the
-carrier's output is cleared by hand, the outputs after it show their static fallback and
-say how to get the scripts back (``%paradime assets``, or re-run with a fresh kernel).
+The carrier is remembered by cell id (front-ends send it with each execution): when the
+carrier cell runs again its outputs go, so the next output to need the library carries it
+again. If the carrier's output is cleared by hand, the outputs after it show their static
+fallback after a reload and say how to get the scripts back (``%paradime assets``).
 
-A widget asks with ``script_once(name)``: the library's ``<script>`` the first time in
-this session (or outside a kernel: a standalone page always gets it), ``""`` after.
-New libraries register a loader in ``LIBRARIES``. In the page a library is published as
-``window.__paradime_assets[name]`` (its source text, for sandboxed iframes, which receive
-it by ``postMessage``: see ``IFRAME_BOOTSTRAP``); DataTables uses itables' own offline
-loader (``window._itables_*``), which itables' table template awaits.
+A widget calls ``require(name)``: in a kernel it publishes the library's output the first
+time and returns ``""``; outside a kernel (a script building a page) it returns the
+library's HTML to put first. New libraries register a loader in ``LIBRARIES``. In the page
+a library is ``window.__paradime_assets[name]`` (its source text, for sandboxed iframes,
+which ask for it by ``postMessage``: see ``IFRAME_BOOTSTRAP``); DataTables is published
+where itables' offline table template awaits it (``window._itables_<version>``).
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,13 +32,41 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+VIS_NETWORK = "vis-network@9.1.2"
+
+# Unpacks a gzip + base64 string to text (a Promise).
+_UNZIP = ("function(s){var b=Uint8Array.from(atob(s),function(c){return c.charCodeAt(0)});return new Response("
+          "new Blob([b]).stream().pipeThrough(new DecompressionStream('gzip'))).text();}")
+# Installed once per page: answers an iframe's {paradimeAsset: name} with the source.
+_SERVE = ("if(!window.__paradime_serving){window.__paradime_serving=true;window.addEventListener('message',"
+          "function(e){var d=e.data,a=window.__paradime_assets;if(d&&d.paradimeAsset&&!d.source&&typeof "
+          "a[d.paradimeAsset]==='string'&&e.source)e.source.postMessage({paradimeAsset:d.paradimeAsset,"
+          "source:a[d.paradimeAsset]},'*');});}")
+
+
+def _packed(text: str) -> str:
+    return json.dumps(base64.b64encode(gzip.compress(text.encode("utf-8"), 9, mtime=0)).decode("ascii"))
+
+
+def _script(name: str, body: str) -> str:
+    return (f"<script class='paradime-asset' data-asset='{name}'>(function(){{var w=window,unzip={_UNZIP};"
+            f"{body}}})();</script>")
+
 
 @cache
 def _datatables() -> str:
-    """itables' offline init: defines the DataTables bundle once per page (guarded)."""
+    """itables' DataTables bundle and CSS, defined where itables' offline template awaits them."""
     from itables import javascript, options
 
-    return javascript.generate_init_offline_itables_html(options.dt_bundle)
+    bundle = Path(options.dt_bundle)
+    key, ready = javascript._itables_underscore_version(), javascript._itables_ready_event()
+    return _script("datatables", (
+        f"var k={json.dumps(key)};if(w[k]||w.__paradime_dt_loading)return;w.__paradime_dt_loading=true;"
+        f"Promise.all([unzip({_packed(bundle.read_text(encoding='utf-8'))}),"
+        f"unzip({_packed(bundle.with_suffix('.css').read_text(encoding='utf-8'))})]).then(function(r){{"
+        "var st=document.createElement('style');st.textContent=r[1];document.head.appendChild(st);"
+        "var u=URL.createObjectURL(new Blob([r[0]],{type:'application/javascript'}));w[k]=import(u);"
+        f"w[k].then(function(){{URL.revokeObjectURL(u);w.dispatchEvent(new Event({json.dumps(ready)}));}});}});"))
 
 
 @cache
@@ -43,16 +75,11 @@ def _vis_network() -> str:
     import pyvis
 
     source = (Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text()
-    literal = json.dumps(source).replace("</", "<\\/")
-    return (f"<script>(function(){{var a=window.__paradime_assets=window.__paradime_assets||{{}};"
-            f"if(!a[{json.dumps(VIS_NETWORK)}])a[{json.dumps(VIS_NETWORK)}]={literal};{_SERVE}}})();</script>")
+    name = json.dumps(VIS_NETWORK)
+    return _script(VIS_NETWORK, (
+        f"var a=w.__paradime_assets=w.__paradime_assets||{{}};{_SERVE}if(a[{name}]!==undefined)return;"
+        f"a[{name}]=null;unzip({_packed(source)}).then(function(t){{a[{name}]=t;}});"))
 
-
-VIS_NETWORK = "vis-network@9.1.2"
-# Installed once per page: answers an iframe's {paradimeAsset: name} with the source.
-_SERVE = ("if(!window.__paradime_serving){window.__paradime_serving=true;window.addEventListener('message',"
-          "function(e){var d=e.data,a=window.__paradime_assets;if(d&&d.paradimeAsset&&!d.source&&a[d.paradimeAsset]"
-          "&&e.source)e.source.postMessage({paradimeAsset:d.paradimeAsset,source:a[d.paradimeAsset]},'*');});}")
 
 #: name -> the HTML that defines it in a page (read from the installed packages, cached)
 LIBRARIES: dict[str, Callable[[], str]] = {"datatables": _datatables, VIS_NETWORK: _vis_network}
@@ -124,16 +151,19 @@ def untrack(shell: Any) -> None:
         _SESSION.hooked = False
 
 
-def script_once(name: str) -> str:
-    """The HTML that defines library ``name`` if this output must carry it, else ``""``."""
+def require(name: str) -> str:
+    """In a kernel: publish library ``name`` as its own output if this session has none
+    yet, and return ``""``. Outside one: the library's HTML, to put before the widget's."""
     shell = _shell()
     if shell is None:
         return LIBRARIES[name]()  # a script or an export outside a kernel: always standalone
     track(shell)
-    if name in _SESSION.carriers:
-        return ""
-    _SESSION.carriers[name] = _SESSION.cell_id
-    return LIBRARIES[name]()
+    if name not in _SESSION.carriers:
+        from IPython.display import HTML, display
+
+        _SESSION.carriers[name] = _SESSION.cell_id
+        display(HTML(LIBRARIES[name]()))
+    return ""
 
 
 def reset() -> str:

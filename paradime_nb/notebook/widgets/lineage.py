@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from .assets import IFRAME_BOOTSTRAP, LIBRARIES, VIS_NETWORK, script_once
+from .assets import IFRAME_BOOTSTRAP, LIBRARIES, VIS_NETWORK, require
 from .style import FONT, HEALTH_COLOURS, HEALTH_ORDER, colour
 
 #: vis-network shape per resource type; the legend draws the same shapes.
@@ -50,7 +50,7 @@ class LineageGraph:
     edge_count: int
 
     def _repr_html_(self) -> str:
-        return (script_once(VIS_NETWORK) if "<iframe" in self.html else "") + self.html
+        return (require(VIS_NETWORK) if "<iframe" in self.html else "") + self.html
 
     def page(self) -> str:
         return LIBRARIES[VIS_NETWORK]() + self.html

@@ -2,7 +2,7 @@
 
 itables sorts, searches and pages any column in the browser; its JavaScript bundle comes
 from the itables package itself (``connected=False``, nothing fetched from a CDN) and is
-sent once per kernel session (``assets.script_once``): the first table output carries
+sent once per kernel session (``assets.require``): the first table output carries
 it, later ones only their data and itables' few lines that wait for it. The spark bars
 are pandas ``Styler.bar`` (CSS gradients in the cells): no hand-written JavaScript.
 itables' static twin of each table shows where scripts do not run.
@@ -67,10 +67,10 @@ def table_html(frame: Any, bar: Sequence[str] = (), change: str | None = None, c
 
 def with_bundle(html: str) -> str:
     """``html`` preceded by itables' offline JavaScript and CSS if this output is the
-    kernel session's first to need them (``assets.script_once``)."""
-    from .assets import script_once
+    kernel session's first to need them (``assets.require``)."""
+    from .assets import require
 
-    return script_once("datatables") + html
+    return require("datatables") + html
 
 
 def _styled(frame: Any, bar: Sequence[str], change: str | None) -> Any:
