@@ -47,7 +47,7 @@ def measure(browser, server, ui: str, name: str) -> dict:
         "longest_task": round(run.longest_task, 3), "blocked": round(run.blocked, 3),
         "long_tasks": len(run.longtasks), "largest_output": max(sizes, default=0), "outputs": len(sizes),
         "notebook_bytes": (server.root / name).stat().st_size, "problems": fs.output_problems(run.page),
-        "console_errors": run.console_errors[:5],
+        "console_errors": run.our_errors()[:5],
     }
     run.page.context.close()
     print(json.dumps(figures), flush=True)

@@ -44,12 +44,18 @@ try {
 
 # Console lines that are the front-end's own chatter in a sandbox without network.
 BENIGN_CONSOLE = (
-    "Failed to load resource: the server responded with a status of 404",  # favicon, missing translations
+    # the front-end's own requests (favicon, translations, workspaces); no output of ours loads a resource
+    "Failed to load resource: the server responded with a status of",
     "[Violation]",
-    # jupysql-plugin (installed with jupysql) reads a notebook toolbar that is not there yet:
-    # its own TypeError on every page, whatever the outputs
-    "/lab/extensions/jupysql-plugin/",
 )
+
+
+def error_signature(text: str) -> str:
+    """An error's first line without the port: the same fault on another page or server."""
+    import re
+
+    return re.sub(r"127\.0\.0\.1:\d+", "HOST", text.splitlines()[0] if text else "")
+
 
 
 def free_port() -> int:
@@ -146,6 +152,13 @@ class Run:
     console_errors: list[str] = field(default_factory=list)
     run_seconds: float = 0.0
     longtasks: list[tuple[float, float]] = field(default_factory=list)  # after run-all started
+    # errors the front-end logged while loading the notebook, before any output of ours
+    # existed (in this environment jupysql-plugin's TypeError in JupyterLab and a settings
+    # TypeError in Notebook 7): the checks count only errors beyond these
+    noise: set[str] = field(default_factory=set)
+
+    def our_errors(self) -> list[str]:
+        return [e for e in self.console_errors if error_signature(e) not in self.noise]
 
     @property
     def longest_task(self) -> float:
@@ -169,7 +182,12 @@ def open_notebook(browser: Any, server: JupyterServer, ui: str, name: str, timeo
             run.console_errors.append(msg.text)
 
     page.on("console", on_console)
-    page.on("pageerror", lambda exc: run.console_errors.append(f"pageerror: {exc}"))
+    def on_error(exc: Any) -> None:
+        text = f"pageerror: {exc}\n{getattr(exc, 'stack', '') or ''}"
+        if not any(b in text for b in BENIGN_CONSOLE):
+            run.console_errors.append(text)
+
+    page.on("pageerror", on_error)
     page.goto(server.notebook_url(ui, name))
     wait_kernel_idle(page, timeout)
     return run
@@ -197,9 +215,12 @@ def run_all(run: Run, timeout: float = 240, quiet_ms: int = 2000) -> None:
     Long tasks are counted from the moment run-all starts until the page has had
     ``quiet_ms`` without one after the last cell finished."""
     page = run.page
+    run.noise |= {error_signature(e) for e in run.console_errors}
     page.evaluate("() => { window.__longtasks.length = 0; window.__runStart = performance.now(); }")
     start = time.monotonic()
-    page.evaluate("async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    # not awaited here (a promise that never settles would hang evaluate, which has no
+    # timeout); completion is polled below, with one
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     page.wait_for_function(
         f"""() => {{ const w = ({_CURRENT})(); const k = w.sessionContext.session.kernel;
             return k.status === 'idle' && w.content.widgets.every(c => c.model.type !== 'code'
@@ -223,7 +244,7 @@ def wait_quiet(page: Any, quiet_ms: int = 2000, cap_ms: int = 60000) -> None:
 
 
 def save(run: Run) -> None:
-    run.page.evaluate("async () => { await window.jupyterapp.commands.execute('docmanager:save'); }")
+    run.page.evaluate("() => { window.jupyterapp.commands.execute('docmanager:save'); }")
     run.page.wait_for_function(f"() => !({_CURRENT})().context.model.dirty", timeout=30000)
 
 

@@ -72,7 +72,7 @@ def run_notebook(browser, jupyter, ui: str, name: str) -> tuple[fs.Run, dict]:
 def assert_rendered(run: fs.Run, saved: dict) -> None:
     assert fs.output_problems(run.page) == []
     assert fs.output_count(run.page) >= sum(len(c.get("outputs", [])) for c in saved["cells"]) // 2
-    assert run.console_errors == []
+    assert run.our_errors() == [], "\n".join(run.our_errors())
 
 
 def assert_light(run: fs.Run, saved: dict, ui: str) -> None:
@@ -111,7 +111,7 @@ def test_lineage_iframes_draw_nodes(browser, jupyter, ui):
     reload_and_check(run, saved)
     inks = fs.lineage_ink(run.page)
     assert len(inks) == graphs and all(i > 1000 for i in inks), inks
-    assert run.console_errors == []
+    assert run.our_errors() == [], "\n".join(run.our_errors())
     run.page.context.close()
 
 
