@@ -9,7 +9,7 @@ same run, is the same notebook with every widget replaced by a plain
 ~300-node lineage (big-2000) and a 10,000-row test table (big-10000).
 
     python benchmarks/frontend.py --label after [--code DIR] [--ui lab,notebook] [--json PATH]
-    python benchmarks/frontend.py --results before.json after.json   # the RESULTS.md section
+    python benchmarks/frontend.py --results before.json[,more.json] after.json[,more.json]   # RESULTS.md
 
 ``--code DIR`` puts another checkout's ``paradime_nb`` first on the kernel's path (how
 the "before" figures were taken from the commit before the change).
@@ -41,11 +41,12 @@ def measure(browser, server, ui: str, name: str) -> dict:
     fs.run_all(run)
     fs.save(run)
     saved = fs.saved_notebook(server, name)
-    sizes = fs.output_sizes(saved)
+    sizes, libraries = fs.output_sizes(saved, libraries=False), fs.output_sizes(saved, libraries=True)
     figures = {
         "ui": ui, "notebook": name, "run_seconds": round(run.run_seconds, 2),
         "longest_task": round(run.longest_task, 3), "blocked": round(run.blocked, 3),
         "long_tasks": len(run.longtasks), "largest_output": max(sizes, default=0), "outputs": len(sizes),
+        "library_outputs": libraries,
         "notebook_bytes": (server.root / name).stat().st_size, "problems": fs.output_problems(run.page),
         "console_errors": run.our_errors()[:5],
     }
@@ -62,7 +63,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated notebook names")
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--results", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--results", nargs=2, metavar=("BEFORE", "AFTER"), help="comma-separated JSON files each")
     args = parser.parse_args()
     if args.results:
         write_results(*args.results)
@@ -111,9 +112,15 @@ def _s(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f} s"
 
 
-def write_results(before_path: Path, after_path: Path, results: Path = ROOT / "benchmarks" / "RESULTS.md") -> None:
+def _load(paths: str) -> dict:
+    parts = [json.loads(Path(p).read_text()) for p in paths.split(",")]
+    return {"label": parts[0]["label"], "date": parts[0]["date"], "seconds": sum(p["seconds"] for p in parts),
+            "rows": [r for p in parts for r in p["rows"]]}
+
+
+def write_results(before_paths: str, after_paths: str, results: Path = ROOT / "benchmarks" / "RESULTS.md") -> None:
     """Replace the front-end section of RESULTS.md with a before/after table."""
-    before, after = json.loads(before_path.read_text()), json.loads(after_path.read_text())
+    before, after = _load(before_paths), _load(after_paths)
     index = {(r["label"], r["ui"], r["notebook"]): r for r in before["rows"] + after["rows"]}
     lines = [BEGIN, "## Front-end: JupyterLab 4 and Notebook 7 (`benchmarks/frontend.py`)", "",
              f"Before: {before['date']} ({before['seconds']} s); after: {after['date']} ({after['seconds']} s). "
@@ -121,15 +128,20 @@ def write_results(before_path: Path, after_path: Path, results: Path = ROOT / "b
              "Longest task: the longest main-thread task (Long Tasks API) from run-all until 2 s without one; "
              "blocked: their sum. Plain: the same notebook with the widgets replaced by "
              "`DataFrame._repr_html_` tables, in the same run; ratio = ours / plain.", "",
-             "| UI | notebook | | longest task | plain | ratio | blocked | largest output | plain | notebook file | target |",
-             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "Largest output: of the widget outputs; the library outputs (one per library and kernel "
+             "session, gzip + base64) are listed apart.", "",
+             "| UI | notebook | | longest task | plain | ratio | blocked | largest output | plain | library outputs "
+             "| notebook file | target |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for label, data in (("before", before), ("after", after)):
         for r in data["rows"]:
             if r["notebook"].startswith("plain_"):
                 continue
             plain = index.get((label, r["ui"], f"plain_{r['notebook']}"), {})
             if "error" in r:
-                lines.append(f"| {r['ui']} | {r['notebook']} | {label} | failed: {r['error'][:80]} |||||||")
+                why = "page frozen: no 2 s without a long task within 60 s" if "60000ms" in r["error"] else r["error"][:80]
+                lines.append(f"| {r['ui']} | {r['notebook']} | {label} | {why} | {_s(plain.get('longest_task'))} "
+                             f"| | | | {_kb(plain.get('largest_output'))} | | | **missed** |")
                 continue
             ratio = (f"{r['longest_task'] / plain['longest_task']:.1f}" if plain.get("longest_task") else "-")
             scale = r["notebook"] == "scale.ipynb"
@@ -145,6 +157,7 @@ def write_results(before_path: Path, after_path: Path, results: Path = ROOT / "b
             lines.append(f"| {r['ui']} | {r['notebook']} | {label} | {_s(r['longest_task'])} | "
                          f"{_s(plain.get('longest_task'))} | {ratio} | {_s(r['blocked'])} | "
                          f"{_kb(r['largest_output'])} | {_kb(plain.get('largest_output'))} | "
+                         f"{', '.join(_kb(b) for b in r.get('library_outputs', [])) or '-'} | "
                          f"{_kb(r['notebook_bytes'])} | {target}{verdict} |")
     lines += ["", "scale.ipynb: big-2000's health card (2,000 models), a 308-node lineage "
               "(`+dim_risk__sessions_237`) and 10,000 test results of big-10000.", END]

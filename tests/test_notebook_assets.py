@@ -95,21 +95,21 @@ def test_a_long_result_pages_in_the_kernel():
     bar, body = table.children
     search, sort, descending, previous, following, info = bar.children
     frame = big.to_frame()
-    assert body.value.count("<tr>") == PAGE + 1 and f"of {len(big):,}" in info.value
+    assert body.value.count("<tr") == PAGE + 1 and f"of {len(big):,}" in info.value
     assert previous.disabled and not following.disabled
     following.click()
-    assert body.value.count("<tr>") == PAGE + 1 and "rows 26-50" in info.value
+    assert body.value.count("<tr") == PAGE + 1 and "rows 26-50" in info.value
     assert frame["unique_id"].iloc[PAGE] in body.value and frame["unique_id"].iloc[0] not in body.value
     sort.value = "failures"
     descending.value = True
     top = frame.sort_values("failures", ascending=False, kind="stable")["unique_id"].iloc[0]
-    assert "rows 1-25" in info.value and body.value.index(top) < body.value.index("</tr>", body.value.index("<tbody>"))
+    assert "rows 1-25" in info.value and body.value.index(top) < body.value.index("</tr>", body.value.index("<tbody>") )
     search.value = "not_null"
     matches = [r for r in big if "not_null" in r.name.lower() or "not_null" in r.unique_id]
     assert f"of {len(matches):,} (of {len(big):,})" in info.value
     bundle = table._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["text/html"].count("<tr>") == PAGE + 1 and f"{len(big):,} rows" in bundle["text/html"]
+    assert bundle["text/html"].count("<tr") == PAGE + 1 and f"{len(big):,} rows" in bundle["text/html"]
 
 
 class _Attributes(__import__("html.parser").parser.HTMLParser):

@@ -10,7 +10,6 @@ twin is the first page and the row count, for exported HTML and pages without a 
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from .style import FONT
@@ -102,20 +101,7 @@ def _haystack(frame: Any) -> Any:
 
 
 def rows_html(rows: Any, columns: list[str]) -> str:
-    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='padding:2px 8px;vertical-align:top'>{_cell(v)}</td>" for v in row) + "</tr>"
-        for row in rows.itertuples(index=False, name=None)
-    )
-    return (f"<table class='paradime-paged-rows' style='border-collapse:collapse;font-size:13px'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    if isinstance(value, list):
-        return escape(", ".join(str(v) for v in value))
-    return escape(str(value))
+    """One page of rows as an HTML table (pandas escapes; lists read as comma lists)."""
+    page = rows.map(lambda v: ", ".join(str(x) for x in v) if isinstance(v, list) else v)
+    return page.to_html(index=False, na_rep="", float_format=lambda x: f"{x:.3f}", border=0,
+                        classes="paradime-paged-rows", columns=columns)
