@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .notebook_support import CANVAS_INK
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -282,16 +284,6 @@ def output_count(page: Any) -> int:
     return page.locator(OUTPUTS).count()
 
 
-_CANVAS_INK = """() => {
-  const c = document.querySelector('#mynetwork canvas') || document.querySelector('canvas');
-  if (!c || !c.width) return 0;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-  return n;
-}"""
-
-
 def lineage_ink(page: Any, timeout: float = 20) -> list[int]:
     """Inked canvas pixels of every lineage iframe on the page (each scrolled into view)."""
     frames = page.locator("iframe.paradime-lineage-frame")
@@ -303,7 +295,7 @@ def lineage_ink(page: Any, timeout: float = 20) -> list[int]:
         deadline = time.monotonic() + timeout
         ink = 0
         while time.monotonic() < deadline:
-            ink = frame.evaluate(_CANVAS_INK)
+            ink = frame.evaluate(CANVAS_INK)
             if ink > 1000:
                 break
             page.wait_for_timeout(250)

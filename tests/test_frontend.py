@@ -22,7 +22,8 @@ from . import frontend_support as fs
 from .bolt_support import server as api_server
 from .conftest import BIG, OUTPUT, ROOT, RUNS
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# one worker runs the module: one Jupyter server and one browser (make test: --dist loadgroup)
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("frontend")]
 
 MAX_OUTPUT = 150_000  # bytes per widget output, demo notebooks
 MAX_LIBRARY = 300_000  # bytes of the one output per library and session (gzip + base64)
@@ -108,10 +109,10 @@ def test_lineage_iframes_draw_nodes(browser, jupyter, ui):
     inks = fs.lineage_ink(run.page)
     assert len(inks) == graphs >= 4 and all(i > 1000 for i in inks), inks
     assert_light(run, saved, ui)
-    reload_and_check(run, saved)
-    inks = fs.lineage_ink(run.page)
-    assert len(inks) == graphs and all(i > 1000 for i in inks), inks
-    assert run.our_errors() == [], "\n".join(run.our_errors())
+    if ui == "lab":  # a reload costs a page load: JupyterLab here, the card's test does Notebook 7
+        reload_and_check(run, saved)
+        inks = fs.lineage_ink(run.page)
+        assert len(inks) == graphs and all(i > 1000 for i in inks), inks
     run.page.context.close()
 
 
@@ -123,14 +124,15 @@ def test_performance_tables_sort_on_a_header_click(browser, jupyter, ui):
     assert once == sorted(shown) and twice == sorted(shown, reverse=True)
     assert_light(run, saved, ui)
     assert len(json.dumps(saved)) < MAX_NOTEBOOK
-    reload_and_check(run, saved)
-    shown, once, _ = fs.datatable_sort(run.page, "execution_time")
-    assert once == sorted(shown)
+    if ui == "lab":
+        reload_and_check(run, saved)
+        shown, once, _ = fs.datatable_sort(run.page, "execution_time")
+        assert once == sorted(shown)
     run.page.context.close()
 
 
-@pytest.mark.parametrize("ui", UIS)
-def test_paradime_api_notebook_renders(browser, jupyter, ui):
+def test_paradime_api_notebook_renders(browser, jupyter):
+    ui = "lab"
     run, saved = run_notebook(browser, jupyter, ui, "paradime_api.ipynb")
     assert all(i > 1000 for i in fs.lineage_ink(run.page))
     assert fs.card_sections(run.page)
