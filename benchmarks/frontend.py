@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests import frontend_notebooks as fn  # noqa: E402
 from tests import frontend_support as fs  # noqa: E402
 
 BIG = ROOT.parent / "shared" / "fixtures" / "big"
@@ -75,12 +76,12 @@ def main() -> None:
     for name in names:
         nb = json.loads((ROOT / "notebooks" / name).read_text())
         (root / name).write_text(json.dumps(nb))
-        (root / f"plain_{name}").write_text(json.dumps(fs.plain_variant(nb)))
+        (root / f"plain_{name}").write_text(json.dumps(fn.plain_variant(nb)))
     scale = [] if args.no_scale else ["scale.ipynb", "plain_scale.ipynb"]
     if scale:
-        nb = fs.scale_notebook(BIG)
+        nb = fn.scale_notebook(BIG)
         (root / "scale.ipynb").write_text(json.dumps(nb))
-        (root / "plain_scale.ipynb").write_text(json.dumps(fs.plain_variant(nb)))
+        (root / "plain_scale.ipynb").write_text(json.dumps(fn.plain_variant(nb)))
     env = {"PARADIME_NB_CACHE_DIR": str(root / ".cache")}
     if args.code:
         env["PYTHONPATH"] = str(args.code.resolve())

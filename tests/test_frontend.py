@@ -18,6 +18,7 @@ import pytest
 
 from paradime_nb.notebook.widgets.assets import LIBRARIES
 
+from . import frontend_notebooks as fn
 from . import frontend_support as fs
 from .bolt_support import server as api_server
 from .conftest import BIG, OUTPUT, ROOT, RUNS
@@ -41,7 +42,7 @@ def jupyter(tmp_path_factory):
     root = tmp_path_factory.mktemp("frontend")
     for name in ("quickstart.ipynb", "lineage.ipynb", "performance.ipynb", "paradime_api.ipynb"):
         shutil.copy(ROOT / "notebooks" / name, root / name)
-    (root / "scale.ipynb").write_text(json.dumps(fs.scale_notebook(BIG)))
+    (root / "scale.ipynb").write_text(json.dumps(fn.scale_notebook(BIG)))
     with api_server(RUNS) as srv:
         env = {f"PARADIME_{k.upper()}": v for k, v in srv.credentials().items() if v is not None}
         env["PARADIME_NB_CACHE_DIR"] = str(root / ".cache")
