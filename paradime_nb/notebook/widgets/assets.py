@@ -113,6 +113,7 @@ class _Session:
     """Which cell carries each library in this kernel session."""
 
     carriers: dict[str, str | None] = field(default_factory=dict)
+    cell_id: str | None = None  # of the running cell, as the front-end sent it
     hooked: bool = False
 
     def pre_run_cell(self, info: Any) -> None:
@@ -122,8 +123,6 @@ class _Session:
         if self.cell_id is not None:
             for name in [n for n, cell in self.carriers.items() if cell == self.cell_id]:
                 del self.carriers[name]
-
-    cell_id: str | None = None
 
 
 _SESSION = _Session()
