@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NotLoadedError
+from ..errors import InvalidArgumentError, NotLoadedError
 from ..sources.model import RunSource, ScheduleInfo, days_ago
 from ..store import Store
 from . import dbt_tests, freshness, health, history, lineage, performance, selectors
 from .loading import LoadReport, load_runs
 from .queries import frame as _frame
 from .queries import rows as _rows
+from .sdk import SdkNames, check_parameters, pick_depth
 from .results import (
     FailingModel,
     HealthDashboard,
@@ -34,9 +35,11 @@ if TYPE_CHECKING:
 _SCHEDULE_PARAM = re.compile(r"\$schedule_name\b")
 
 
-class MetadataClient:
+class MetadataClient(SdkNames):
     """Analyses over the store. Each one names a schedule (slug or display name); a
-    schedule with no stored run has its latest run loaded first."""
+    schedule with no stored run has its latest finished run loaded first. The paradime-io
+    SDK's method names (``get_upstream_health``, ``query``, ``refresh_metadata``, ...) come
+    from ``SdkNames``."""
 
     def __init__(self, store: Store, source: RunSource | None, *, strict: bool = False) -> None:
         self._store = store
@@ -57,11 +60,12 @@ class MetadataClient:
     ) -> LoadReport:
         """Load the latest ``runs`` runs, or every run started in the last ``days`` days.
 
-        Runs already stored are skipped (``refresh=True`` fetches them again); a run still
-        in progress is skipped unless ``include_running``. Each run is stored in one
-        transaction: a run that fails to load leaves the store as it was."""
+        ``runs`` counts finished runs: a run still in progress is listed in the report
+        (``skipped_running``) but neither loaded nor counted, unless ``include_running``.
+        Runs already stored are skipped (``refresh=True`` fetches them again). Each run is
+        stored in one transaction: a run that fails to load leaves the store as it was."""
         if runs is not None and runs < 1:
-            raise ValueError("runs must be at least 1")
+            raise InvalidArgumentError("runs must be at least 1")
         schedule = self._resolve(schedule_name)
         return load_runs(
             self._store, self._require_source(), schedule, runs=runs, days=days,
@@ -104,7 +108,9 @@ class MetadataClient:
         schedule_name: str | None = None,
         parameters: Sequence[Any] | Mapping[str, Any] | None = None,
     ) -> pd.DataFrame:
-        """Run SQL on the store; ``parameters`` (list or dict) are bound, never formatted in.
+        """Run SQL on the store; ``parameters`` (a list for ``?``, a dict for ``$name``) are
+        bound, never formatted in; a count that does not match the placeholders is a
+        one-line ``QueryError``.
 
         With ``schedule_name`` the schedule is loaded if needed and, when the SQL mentions
         ``$schedule_name``, bound to it (the slug)."""
@@ -112,6 +118,7 @@ class MetadataClient:
             slug = self.ensure_loaded(schedule_name)
             if _SCHEDULE_PARAM.search(sql) and (parameters is None or isinstance(parameters, Mapping)):
                 parameters = {**(parameters or {}), "schedule_name": slug}
+        check_parameters(self._store, sql, parameters)
         return self._store.query(sql, parameters)
 
     # --- the analyses (each loads the schedule's latest run first if none is stored) ----
@@ -124,17 +131,17 @@ class MetadataClient:
 
         Rules (own part, then upstream at any distance):
 
-        - ``critical``: the model errored (``error``, ``runtime error``), or one of its
+        - ``Critical``: the model errored (``error``, ``runtime error``), or one of its
           tests failed or errored with severity error; or an upstream source is past
           ``error_after``.
-        - ``warning``: a test warned (or failed with severity warn); the model was skipped,
+        - ``Warning``: a test warned (or failed with severity warn); the model was skipped,
           partially succeeded, or has a status we do not recognise; an upstream model,
           seed or snapshot is critical (or a source whose error-severity test failed); an
           upstream source is past ``warn_after`` or its freshness check hit a runtime error.
-        - ``unknown``: never executed in the loaded runs (it stays unknown whatever is
+        - ``Unknown``: never executed in the loaded runs (it stays unknown whatever is
           upstream). Ephemeral models are never executed: their health comes from their
           tests and upstream only.
-        - ``healthy``: everything else (``success``, ``no-op``, ``reused``).
+        - ``Healthy``: everything else (``success``, ``no-op``, ``reused``).
 
         A test's result is its latest execution in the loaded runs; a singular test that
         reads several models counts for each of them. In lineage answers, sources are
@@ -167,17 +174,24 @@ class MetadataClient:
         in seconds with their count and period, error text of runtime errors."""
         return freshness.source_freshness(self._store, self.ensure_loaded(schedule_name))
 
-    def get_upstream_model_health(self, model_name: str, schedule_name: str, depth: int | None = None) -> LineageResult:
+    def get_upstream_model_health(self, model_name: str, schedule_name: str, depth: int | None = None,
+                                  max_depth: int | None = None) -> LineageResult:
         """Everything ``model_name`` depends on, to ``depth`` levels (None: all), each with
         its level (shortest distance), type, status and health; the tests of those nodes
         (and of the model) in ``.tests``; counts in ``.summary``. ``model_name``: a name, a
-        unique id, ``source_name.table_name``; a versioned model means its latest version."""
+        unique id, ``source_name.table_name``; a versioned model means its latest version.
+        ``max_depth`` is the SDK's name for ``depth``."""
+        depth = pick_depth(depth, max_depth)
         return lineage.upstream(self._store, self.ensure_loaded(schedule_name), model_name, depth)
 
-    def get_downstream_impact(self, model_name: str, schedule_name: str, depth: int | None = None) -> LineageResult:
+    def get_downstream_impact(self, model_name: str, schedule_name: str, depth: int | None = None,
+                              max_depth: int | None = None) -> LineageResult:
         """Everything that depends on ``model_name``, exposures included, to ``depth``
-        levels (None: all); tests reached in ``.tests``; ``.summary`` counts by health and
-        names the exposures reached (and those at risk)."""
+        levels (None: all; ``max_depth`` is the SDK's name); tests reached in ``.tests``;
+        ``.summary`` counts by health and names the exposures reached (and those at risk).
+        The SDK's DependencyImpact names answer too: ``critical_models``, ``warning_models``,
+        ``potentially_affected`` (names by health), ``total_affected``, ``failed_model``."""
+        depth = pick_depth(depth, max_depth)
         return lineage.downstream(self._store, self.ensure_loaded(schedule_name), model_name, depth)
 
     def select_nodes(self, schedule_name: str, selector: str) -> LineageResult:
@@ -232,7 +246,8 @@ class MetadataClient:
             raise NotLoadedError(f"schedule {schedule_name!r} is not loaded and this client has no source to load it from")
         report = self.load(schedule_name, runs=1)
         if not (report.loaded or report.already_stored):
-            raise NotLoadedError(f"schedule {schedule_name!r} has no finished run to load")
+            running = f" (run {', '.join(map(str, report.skipped_running))} is still running)" if report.skipped_running else ""
+            raise NotLoadedError(f"schedule {schedule_name!r} has no finished run to load{running}")
         return report.schedule_name
 
     def _stored_schedule(self, name: str) -> tuple[ScheduleInfo, bool] | None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ..errors import InvalidArgumentError
 from ..store import Store
 from .queries import rows
 from .resolve import EXECUTABLE, resolve_node
@@ -13,7 +14,7 @@ _BAD = ("fail", "error", "runtime error")
 
 def model_history(store: Store, schedule_name: str, model_name: str, last: int = 20) -> ResultList[ModelRun]:
     if last < 1:
-        raise ValueError(f"last must be at least 1, not {last}")
+        raise InvalidArgumentError(f"last must be at least 1, not {last}")
     node = resolve_node(store, schedule_name, model_name, EXECUTABLE)
     out = []
     for r in rows(store, "model_history", schedule_name=schedule_name, unique_id=node.unique_id, last=last):
@@ -26,7 +27,7 @@ def model_history(store: Store, schedule_name: str, model_name: str, last: int =
 
 def test_history(store: Store, schedule_name: str, days: float = 30) -> ResultList[TestHistory]:
     if days is None or days <= 0:
-        raise ValueError(f"days must be a positive number, not {days!r}")
+        raise InvalidArgumentError(f"days must be a positive number, not {days!r}")
     (window,) = rows(store, "window_runs", schedule_name=schedule_name, days=float(days))
     if window["until"] is None:
         return ResultList([], TestHistory)
@@ -41,6 +42,6 @@ test_history.__test__ = False  # type: ignore[attr-defined]
 
 def run_history(store: Store, schedule_name: str, last: int | None = 20) -> ResultList[RunHistory]:
     if last is not None and last < 1:
-        raise ValueError(f"last must be None or at least 1, not {last}")
+        raise InvalidArgumentError(f"last must be None or at least 1, not {last}")
     found = rows(store, "run_history", schedule_name=schedule_name, last=last)
     return ResultList([RunHistory(**r) for r in found], RunHistory)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ...vocabulary import CRITICAL, HEALTHY
 from .style import FONT, badge
 from .table import table_html, with_bundle
 
@@ -19,8 +20,8 @@ def performance_view(metrics: Any) -> dict[str, Any]:
     models = models[[c for c in MODEL_COLUMNS if c in models.columns]]
     runs = runs[[c for c in RUN_COLUMNS if c in runs.columns]]
     regressions = [m.name for m in metrics.regressions]
-    flagged = (" ".join(badge(name, "critical") for name in regressions) if regressions
-               else badge("no regression", "healthy"))
+    flagged = (" ".join(badge(name, CRITICAL) for name in regressions) if regressions
+               else badge("no regression", HEALTHY))
     head = (f"<div style='{FONT};margin:4px 0'><b>{escape(metrics.schedule_name)}</b>: {len(runs)} runs "
             f"from {escape(str(metrics.since))} to {escape(str(metrics.until))} (last {metrics.days:g} days). "
             f"Regressions: <span class='paradime-regressions'>{flagged}</span></div>")
