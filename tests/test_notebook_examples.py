@@ -114,7 +114,7 @@ def test_quickstart(demo, output_dir):
     assert set(health_counts(card)) == {"Critical", "Warning", "Healthy", "Unknown"}
     assert ns.texts_by_class(card, "paradime-models-total") == [str(dashboard.models_total)]
     assert ns.texts_by_class(card, "paradime-tests-total") == [str(dashboard.tests_total)]
-    assert ns.texts_by_class(card, "paradime-test-rate") == [f"{dashboard.test_success_rate:.1%}"]
+    assert ns.texts_by_class(card, "paradime-test-rate") == [f"{dashboard.test_success_rate:.1f}%"]
     unhealthy = [m.name for m in demo.get_model_health("jaffle-daily") if m.health_status != "Healthy"]
     assert f"Models not healthy ({len(unhealthy)})" in card and all(name in card for name in unhealthy)
 
@@ -146,7 +146,7 @@ def test_quickstart(demo, output_dir):
     assert "jaffle-daily" in text and "success rate" in text
     for health, count in dashboard.models_by_health.items():
         assert f"{count} {health}" in text
-    assert f"{dashboard.test_success_rate:.1%}" in text
+    assert f"{dashboard.test_success_rate:.1f}%" in text
 
 
 # --- lineage -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from paradime_nb import Paradime
 from paradime_nb.errors import InvalidArgumentError, QueryError
 from tests.bolt_support import API_KEY, API_SECRET, no_secrets_in_logs, server  # noqa: F401
 from tests.conftest import JAFFLE, ROOT, RUNS
-from tests.test_metadata_oracle import BAD_TEST, OK, PERIOD, History, final_results, read_runs
+from tests.test_metadata_oracle import OK, PERIOD, History, final_results, read_json, read_runs
 
 S = "jaffle-daily"
 
@@ -126,12 +126,17 @@ def test_sdk_attributes_agree_with_our_fields_and_the_raw_json(demo):
     runs = read_runs()
     history = History(runs)
     manifest = runs[-1].manifest
+    catalog = {}
+    for cmd in runs[-1].commands:  # the run's catalog.json (dbt docs generate)
+        found = sorted((JAFFLE / str(runs[-1].run_id)).glob(f"{cmd.index}_*/**/catalog.json"))
+        catalog = read_json(found[0])["nodes"] if found else catalog
+    assert catalog
     for m in demo.get_model_health(S):
         node = manifest["nodes"][m.unique_id]
         assert m.depends_on == sorted(node["depends_on"]["nodes"])
         assert m.parents_models == sorted(p for p in node["depends_on"]["nodes"] if p.startswith("model."))
         assert m.schema_name == node["schema"] and m.raw_sql == node["raw_code"]
-        assert m.tags == node["tags"] and set(m.columns) == set(node["columns"])
+        assert m.tags == node["tags"] and set(m.columns) == set(catalog.get(m.unique_id, {}).get("columns", {}))
         assert m.children_l1 == sorted(manifest["child_map"][m.unique_id])
         assert m.failed_tests == m.tests_failed + m.tests_errored and m.total_tests == m.tests_total
     by_id = {s.unique_id: s for s in demo.get_source_freshness(S)}
@@ -328,7 +333,7 @@ def test_a_v1_store_file_is_migrated_on_open(tmp_path):
     for new, old in (("node_results", "dbt_run_results"), ("freshness_results", "dbt_source_freshness_results"),
                      ("manifest_nodes", "model_metadata")):
         con.execute(f"ALTER TABLE {new} RENAME TO {old}")
-    for column in ("raw_code", "compiled_code", "config", "columns"):
+    for column in ("raw_code", "compiled_code"):
         con.execute(f'ALTER TABLE model_metadata DROP COLUMN "{column}"')
     con.execute("UPDATE store_info SET value = '1' WHERE key = 'schema_version'")
     con.close()

@@ -169,10 +169,8 @@ CREATE TABLE IF NOT EXISTS manifest_nodes (
     exposure_url VARCHAR,
     maturity VARCHAR,
     checksum VARCHAR,
-    raw_code VARCHAR,
-    compiled_code VARCHAR,
-    config JSON,
-    columns JSON                      -- the manifest's documented columns
+    raw_code VARCHAR,                 -- models, seeds, snapshots, ... (not tests)
+    compiled_code VARCHAR
 );
 
 -- depends_on edges of the run's manifest: parent -> child, sources and exposures included.

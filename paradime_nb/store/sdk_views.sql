@@ -27,11 +27,30 @@ FROM manifest_nodes n
 LEFT JOIN parents p USING (schedule_name, run_id, unique_id)
 LEFT JOIN children c USING (schedule_name, run_id, unique_id);
 
+-- The SDK's `config` (the config fields the store keeps) and `columns` (the relation's
+-- columns from the same run's catalog.json: {name: {name, data_type, description}}).
+CREATE OR REPLACE VIEW node_columns AS
+SELECT schedule_name, run_id, unique_id,
+    json_group_object(column_name, json_object('name', column_name, 'data_type', data_type,
+                                               'description', column_comment, 'index', column_index)) AS columns
+FROM catalog_columns
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW node_extras AS
+SELECT n.schedule_name, n.run_id, n.unique_id,
+    json_object('materialized', n.materialized, 'enabled', n.enabled, 'tags', n.tags, 'meta', n.meta,
+                'access', n.access, 'group', n.group_name, 'alias', n.alias, 'schema', n.schema_name,
+                'database', n.database_name) AS config,
+    coalesce(c.columns, '{}'::JSON) AS columns
+FROM manifest_nodes n
+LEFT JOIN node_columns c USING (schedule_name, run_id, unique_id);
+
 -- model_metadata: every node of every stored manifest, with its edges.
 CREATE OR REPLACE VIEW model_metadata AS
-SELECT n.*, l.depends_on, l.depends_on AS parents, l.children
+SELECT n.*, x.config, x.columns, l.depends_on, l.depends_on AS parents, l.children
 FROM manifest_nodes n
-JOIN node_links l USING (schedule_name, run_id, unique_id);
+JOIN node_links l USING (schedule_name, run_id, unique_id)
+JOIN node_extras x USING (schedule_name, run_id, unique_id);
 
 -- dbt_run_results: each result of a node-executing command with the node's fields from the
 -- same run's manifest (NULL when that run left no manifest).
@@ -64,10 +83,11 @@ LEFT JOIN manifest_nodes n ON n.schedule_name = f.schedule_name AND n.run_id = f
 CREATE OR REPLACE VIEW latest_node_details AS
 SELECT n.schedule_name, n.unique_id, n.schema_name, n.database_name, n.alias,
     n.materialized AS materialized_type, n.description, n.meta, n.tags, n.owner, n.language, n.access,
-    n.compiled_code AS compiled_sql, n.raw_code AS raw_sql, n.columns,
+    n.compiled_code AS compiled_sql, n.raw_code AS raw_sql, x.columns,
     l.depends_on, l.children AS children_l1, l.parents_models, l.parents_sources
 FROM latest_nodes n
-JOIN node_links l USING (schedule_name, run_id, unique_id);
+JOIN node_links l USING (schedule_name, run_id, unique_id)
+JOIN node_extras x USING (schedule_name, run_id, unique_id);
 
 -- models_with_tests: the models of node_health with the SDK's columns (health_status is
 -- 'Healthy', 'Warning', 'Critical' or 'Unknown').

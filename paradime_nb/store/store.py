@@ -26,7 +26,7 @@ SCHEMA_VERSION = "2"
 # names as views with its columns (opening a v1 file migrates it in one transaction).
 _V1_RENAMES = {"dbt_run_results": "node_results", "dbt_source_freshness_results": "freshness_results",
                "model_metadata": "manifest_nodes"}
-_V2_NODE_COLUMNS = {"raw_code": "VARCHAR", "compiled_code": "VARCHAR", "config": "JSON", "columns": "JSON"}
+_V2_NODE_COLUMNS = {"raw_code": "VARCHAR", "compiled_code": "VARCHAR"}
 RUN_TABLES = (
     "commands", "artifacts", "node_results", "freshness_results", "manifest_nodes",
     "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
