@@ -244,9 +244,11 @@ class History:
                 status = None if ephemeral else self.status(uid)
                 if status in ERROR or critical_test:
                     out[uid] = "Critical"
+                elif warning_test:  # test evidence wins over "never executed"
+                    out[uid] = "Warning"
                 elif status is None and not ephemeral:
                     out[uid] = "Unknown"
-                elif warning_test or (status is not None and status not in OK):
+                elif status is not None and status not in OK:
                     out[uid] = "Warning"
                 else:
                     out[uid] = "Healthy"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from ..errors import InvalidArgumentError
 from ..store import Store
+from . import arguments
 from .health_cache import ensure_health
 from .queries import rows
 from ..vocabulary import ERROR_STATUSES as _ERROR
@@ -69,8 +69,7 @@ def failing_models(store: Store, schedule_name: str) -> ResultList[FailingModel]
 
 
 def slowest_models(store: Store, schedule_name: str, limit: int = 10) -> ResultList[SlowModel]:
-    if limit < 0:
-        raise InvalidArgumentError(f"limit must be >= 0, not {limit}")
+    arguments.count(limit, "limit", 0)
     return ResultList([SlowModel(**r) for r in rows(store, "slowest_models", schedule_name=schedule_name, limit=limit)],
                       SlowModel)
 

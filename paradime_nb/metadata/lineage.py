@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from ..errors import InvalidArgumentError
 from ..store import Store
+from . import arguments
 from .health_cache import ensure_health
 from .queries import rows, sql
 from .resolve import NodeRef, resolve_node
@@ -45,8 +46,7 @@ def ensure_graph(store: Store, schedule_name: str) -> bool:
 
 
 def check_depth(depth: object, name: str = "depth") -> None:
-    if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
-        raise InvalidArgumentError(f"{name} must be None or an int >= 0, not {depth!r}")
+    arguments.depth(depth, name)
 
 
 def walk(store: Store, schedule_name: str, start: Iterable[str], direction: str,

@@ -36,6 +36,9 @@ class LoadReport:
     def _repr_html_(self) -> str:
         return f"<div class='paradime-load'>{escape(str(self))}</div>"
 
+    def _repr_pretty_(self, printer: object, cycle: bool) -> None:  # IPython's plain display
+        printer.text(str(self))  # type: ignore[attr-defined]
+
 
 def load_runs(
     store: Store,
@@ -51,7 +54,7 @@ def load_runs(
 ) -> LoadReport:
     started = time.perf_counter()
     report = LoadReport(schedule.slug)
-    since: datetime | None = days_ago(days) if days is not None else None
+    since = window_start(source, schedule, days) if days is not None else None
     limit = runs if (days is None or runs is not None) else None
     if days is not None and runs == 1:
         limit = None  # `days` alone means every run of those days; runs=1 is only the default
@@ -83,6 +86,14 @@ def load_runs(
                 bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def window_start(source: RunSource, schedule: ScheduleInfo, days: float) -> datetime | None:
+    """``days`` count back from the newest run the source lists (so a saved or demo history
+    answers as a live one does); the same definition the analyses use over stored runs."""
+    newest = source.runs(schedule, limit=1)
+    anchor = newest[0].started_at if newest and newest[0].started_at is not None else None
+    return days_ago(days, anchor) if anchor is not None else days_ago(days)
 
 
 def _listing(source: RunSource, schedule: ScheduleInfo, limit: int | None, since: datetime | None,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
-from ..errors import InvalidArgumentError
 from ..store import Store
+from . import arguments
 from .health import slowest_models
 from .queries import rows
 from .results import ModelPerformance, PerformanceMetrics, ResultList, RunPerformance
@@ -21,8 +21,7 @@ REGRESSION_MIN_BASELINE_RUNS = 2
 
 
 def performance_metrics(store: Store, schedule_name: str, days: float = 7) -> PerformanceMetrics:
-    if isinstance(days, bool) or not isinstance(days, (int, float)) or not math.isfinite(days) or days <= 0:
-        raise InvalidArgumentError(f"days must be a positive number, not {days!r}")
+    days = arguments.days(days)
     (window,) = rows(store, "window_runs", schedule_name=schedule_name, days=float(days))
     since, until = window["since"], window["until"]
     models: list[ModelPerformance] = []

@@ -30,6 +30,8 @@ class ResultList(list, Generic[T]):
 
     #: the record type, so an empty list still knows its columns
     record_type: type | None = None
+    #: the schedule the answer describes (set by the analyses)
+    schedule_name: str | None = None
 
     def __init__(self, items: Iterable[T] = (), record_type: type | None = None) -> None:
         super().__init__(items)
@@ -51,7 +53,13 @@ class ResultList(list, Generic[T]):
         return pd.DataFrame(self.to_records(), columns=self.columns() or None)
 
     def _repr_html_(self) -> str:
-        return _html_table(self.columns(), self.to_records(), len(self))
+        head = f"<p class='paradime-schedule'>{escape(self.schedule_name)}</p>" if self.schedule_name else ""
+        return head + _html_table(self.columns(), self.to_records(), len(self))
+
+    def of(self, schedule_name: str) -> ResultList[T]:
+        """This list, labelled with the schedule it describes."""
+        self.schedule_name = schedule_name
+        return self
 
 
 @dataclass
@@ -481,11 +489,20 @@ class PerformanceMetrics:
     def regressions(self) -> ResultList[ModelPerformance]:
         return ResultList([m for m in self.models if m.regression], ModelPerformance)
 
+    @property
+    def note(self) -> str | None:
+        """Why no regression can be flagged: fewer than 2 runs in the window."""
+        if len(self.runs) >= 2:
+            return None
+        return (f"needs at least 2 runs to compare; {len(self.runs)} stored in the last {self.days:g} days "
+                f"(load more: load({self.schedule_name!r}, runs=10))")
+
     def to_frame(self) -> pd.DataFrame:
         return self.models.to_frame()
 
     def _repr_html_(self) -> str:
-        return (f"<h4>{escape(self.schedule_name)}: {len(self.runs)} runs since {escape(str(self.since))}</h4>"
+        note = f"<p>{escape(self.note)}</p>" if self.note else ""
+        return (f"<h4>{escape(self.schedule_name)}: {len(self.runs)} runs since {escape(str(self.since))}</h4>" + note
                 + self.models._repr_html_() + "<p>runs</p>" + self.runs._repr_html_())
 
 

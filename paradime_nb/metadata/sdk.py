@@ -7,7 +7,7 @@ names and defaults. The SDK's result attribute names live on the result types th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -144,30 +144,3 @@ class SdkNames:
         if self._source is not None:
             self._source.close()
         self.store.close()
-
-
-def check_parameters(store: Any, sql: str, parameters: Sequence[Any] | Mapping[str, Any] | None) -> None:
-    """Parameters against the SQL's placeholders, as DuckDB's parser sees them (``?`` in a
-    literal or a comment is no placeholder): one line when they differ."""
-    from ..errors import QueryError  # noqa: PLC0415
-
-    import duckdb  # noqa: PLC0415
-
-    cur = store.cursor()
-    try:
-        statements = cur.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise QueryError(str(exc).splitlines()[0]) from None
-    finally:
-        cur.close()
-    wanted = set().union(*(st.named_parameters for st in statements)) if statements else set()
-    given = ({str(i) for i in range(1, len(parameters) + 1)} if not isinstance(parameters, Mapping)
-             else {str(k) for k in parameters}) if parameters is not None else set()
-    if wanted == given or (parameters is None and not wanted):
-        return
-    if parameters is None or not isinstance(parameters, Mapping):
-        raise QueryError(f"the SQL has {len(wanted)} placeholder(s) but {len(given)} parameter(s) were given")
-    missing, extra = sorted(wanted - given), sorted(given - wanted)
-    parts = ([f"no value for ${', $'.join(missing)}"] if missing else []) + (
-        [f"unused parameter(s) {', '.join(extra)}"] if extra else [])
-    raise QueryError(f"the SQL's named parameters do not match: {'; '.join(parts)}")

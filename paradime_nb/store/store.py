@@ -275,6 +275,11 @@ class Store:
         self.generation += 1
         return len(chosen)
 
+    def changed(self) -> None:
+        """Something outside the loader wrote (user SQL with writes allowed): answers cached
+        from the previous state are stale."""
+        self.generation += 1
+
     def close(self) -> None:
         self._con.close()
 

@@ -74,9 +74,10 @@ WHERE t.tested_node IS NULL;
 -- Models, seeds, snapshots (their own part):
 --   critical: it errored (error, runtime error, fail), or one of its tests failed or
 --             errored with severity error (a failing warn-severity test is a warning);
---   unknown:  never executed in the loaded runs;
---   warning:  a test warned; it was skipped or partially succeeded, or its status is one
---             we do not recognise;
+--   warning:  a test warned (direct test evidence wins over "never executed", for
+--             warnings as for failures); it was skipped or partially succeeded, or its
+--             status is one we do not recognise;
+--   unknown:  never executed in the loaded runs and no test of it failed or warned;
 --   healthy:  success, no-op, reused (pass for nodes that report it).
 -- Sources (their own part): critical when past error_after or an error-severity test
 --   failed; warning when past warn_after, the freshness check hit a runtime error, or a
@@ -162,8 +163,8 @@ own AS (
                 ELSE {{WARNING}} END
             ELSE CASE
                 WHEN lr.status IN ('error', 'runtime error', 'fail') OR coalesce(tc.has_critical_test, FALSE) THEN {{CRITICAL}}
-                WHEN lr.status IS NULL AND n.executed_id IS NOT NULL THEN {{UNKNOWN}}
                 WHEN coalesce(tc.has_warning_test, FALSE) THEN {{WARNING}}
+                WHEN lr.status IS NULL AND n.executed_id IS NOT NULL THEN {{UNKNOWN}}
                 WHEN lr.status IS NULL OR lr.status IN ('success', 'pass', 'no-op', 'reused') THEN {{HEALTHY}}
                 ELSE {{WARNING}} END
         END AS own_health

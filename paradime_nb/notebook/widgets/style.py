@@ -17,7 +17,9 @@ STATUS_HEALTH = {  # a test's or a source's own status, in the health palette
     "pass": HEALTHY, "success": HEALTHY, "warn": WARNING, "skipped": WARNING,
     "fail": CRITICAL, "error": CRITICAL, "runtime error": CRITICAL,
 }
-FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
+# No quotes inside: FONT goes into single-quoted style attributes (an unquoted family name
+# of several words is valid CSS).
+FONT = "font-family:-apple-system,BlinkMacSystemFont,Segoe UI,Roboto,Helvetica,Arial,sans-serif"
 
 
 def colour(health: str | None) -> str:
