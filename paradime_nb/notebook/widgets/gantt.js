@@ -14,7 +14,10 @@
     var scale = 1, shift = 0;
     function apply() {
       plot.setAttribute("transform", "translate(" + (left + shift) + ",0) scale(" + scale + ",1) translate(" + (-left) + ",0)");
-      root.querySelector(".paradime-gantt-zoom").textContent = scale > 1.001 ? "zoom " + scale.toFixed(1) + "x (double-click to reset)" : "";
+      var zoomed = scale > 1.001;
+      root.querySelector(".paradime-gantt-zoom").textContent = zoomed ? "zoom " + scale.toFixed(1) + "x (double-click to reset)" : "";
+      var ticks = svg.querySelector(".paradime-gantt-ticks");
+      if (ticks) { ticks.style.visibility = zoomed ? "hidden" : "visible"; }  /* the axis labels are for the whole run */
     }
     function clamp() {
       var max = 0, min = width - width * scale;

@@ -152,14 +152,15 @@ class _Axis:
         return out
 
     def ticks(self, y: int) -> str:
-        out = [f"<line x1='{LABEL_PX}' y1='{y}' x2='{LABEL_PX + WIDTH_PX}' y2='{y}' stroke='#bdbdbd'/>"]
+        out = [f"<g class='paradime-gantt-ticks'><line x1='{LABEL_PX}' y1='{y}' x2='{LABEL_PX + WIDTH_PX}' y2='{y}' "
+               f"stroke='#bdbdbd'/>"]
         for (a, b), x0 in zip(self.segments, self.starts):
             width = (b - a) * self.px_per_second
             out.append(f"<text x='{x0:.1f}' y='{y + 14}' font-size='10' fill='#757575'>{escape(fmt_seconds(a))}</text>")
             if width > 120:
                 out.append(f"<text x='{x0 + width:.1f}' y='{y + 14}' font-size='10' text-anchor='end' "
                            f"fill='#757575'>{escape(fmt_seconds(b))}</text>")
-        return "".join(out)
+        return "".join(out) + "</g>"
 
 
 def _split(timed: list[Any], marked: set) -> tuple[list[Any], list[Any]]:
