@@ -39,23 +39,38 @@ class Link:
 
 def releases(cmd: CommandRun) -> dict[str, Link]:
     """For each timed execution, what released it."""
+    return scan(cmd)[0]
+
+
+def scan(cmd: CommandRun) -> tuple[dict[str, Link], dict[str, list[Execution]]]:
+    """What released each timed execution, and what waited on each (every dependency or
+    thread predecessor that had ended when it started)."""
     by_uid = {x.unique_id: x for x in cmd.timed}
-    previous_on_thread: dict[str, Execution] = {}
-    out: dict[str, Link] = {}
+    previous_on_thread: dict[str | None, Execution] = {}
+    links: dict[str, Link] = {}
+    waiting: dict[str, list[Execution]] = {}
     start = cmd.phase_start
+    deps = cmd.deps
+    no_deps: tuple[str, ...] = ()
     for x in cmd.timed:
-        best = Link(COMMAND_START, None, start)
-        for d in cmd.deps.get(x.unique_id, ()):
+        limit = x.start + CLOCK_TOLERANCE
+        best, best_end, kind = None, start, COMMAND_START
+        for d in deps.get(x.unique_id, no_deps):
             p = by_uid.get(d)
-            if p is not None and p.end <= x.start + CLOCK_TOLERANCE and p.end > best.release:
-                best = Link(PARENT, p, p.end)
-        prev = previous_on_thread.get(x.thread_id) if x.thread_id else None
-        if prev is not None and prev.end <= x.start + CLOCK_TOLERANCE and prev.end > best.release:
-            best = Link(THREAD, prev, prev.end)
-        out[x.unique_id] = best
-        if x.thread_id:
-            previous_on_thread[x.thread_id] = x
-    return out
+            if p is not None and p.end <= limit:
+                waiting.setdefault(d, []).append(x)
+                if p.end > best_end:
+                    best, best_end, kind = p, p.end, PARENT
+        thread = x.thread_id
+        if thread:
+            prev = previous_on_thread.get(thread)
+            if prev is not None and prev.end <= limit:
+                waiting.setdefault(prev.unique_id, []).append(x)
+                if prev.end > best_end:
+                    best, best_end, kind = prev, prev.end, THREAD
+            previous_on_thread[thread] = x
+        links[x.unique_id] = Link(kind, best, best_end)
+    return links, waiting
 
 
 def command_chain(cmd: CommandRun, links: dict[str, Link]) -> list[tuple[Execution, Link]]:
@@ -75,33 +90,26 @@ def command_chain(cmd: CommandRun, links: dict[str, Link]) -> list[tuple[Executi
     return chain
 
 
-def command_slack(cmd: CommandRun, links: dict[str, Link]) -> dict[str, float]:
+def command_slack(cmd: CommandRun, links: dict[str, Link], waiting: dict[str, list[Execution]]) -> dict[str, float]:
     """Seconds each execution could grow without delaying the command's last end, with the
     same threads and order: the latest finish allowed by everything that waited on it."""
     if not cmd.timed:
         return {}
     end = cmd.phase_end
-    waiting: dict[str, list[Execution]] = {}
-    by_uid = {x.unique_id: x for x in cmd.timed}
-    previous_on_thread: dict[str, Execution] = {}
-    for x in cmd.timed:
-        preds = [by_uid[d] for d in cmd.deps.get(x.unique_id, ()) if d in by_uid]
-        prev = previous_on_thread.get(x.thread_id) if x.thread_id else None
-        if prev is not None:
-            preds.append(prev)
-        for p in preds:
-            if p.end <= x.start + CLOCK_TOLERANCE:
-                waiting.setdefault(p.unique_id, []).append(x)
-        if x.thread_id:
-            previous_on_thread[x.thread_id] = x
-    latest_finish: dict[str, float] = {}
-    for x in sorted(cmd.timed, key=lambda x: (x.start, x.end), reverse=True):
+    latest_start: dict[str, float] = {}  # latest start minus dispatch delay: when its release may come
+    slack: dict[str, float] = {}
+    none: list[Execution] = []
+    for x in reversed(cmd.timed):  # successors start later: they are done first
         allowed = end
-        for s in waiting.get(x.unique_id, ()):
-            delay = max(0.0, s.start - links[s.unique_id].release)
-            allowed = min(allowed, latest_finish[s.unique_id] - s.duration - delay)
-        latest_finish[x.unique_id] = allowed
-    return {uid: max(0.0, latest_finish[uid] - x.end) for uid, x in by_uid.items()}
+        for s in waiting.get(x.unique_id, none):
+            bound = latest_start.get(s.unique_id, end)
+            if bound < allowed:
+                allowed = bound
+        uid = x.unique_id
+        delay = x.start - links[uid].release
+        latest_start[uid] = allowed - (x.end - x.start) - (delay if delay > 0 else 0.0)
+        slack[uid] = allowed - x.end if allowed > x.end else 0.0
+    return slack
 
 
 def critical_path(store: Store, schedule_name: str, run_id: Any = None) -> CriticalPath:
@@ -140,7 +148,7 @@ def critical_path_of(data: RunData) -> CriticalPath:
         path_seconds = 0.0
         count = 0
         if cmd.timed:
-            links = releases(cmd)
+            links, waiting = scan(cmd)
             for x, link in command_chain(cmd, links):
                 count += 1
                 path_seconds += x.duration
@@ -149,7 +157,7 @@ def critical_path_of(data: RunData) -> CriticalPath:
                     cmd.index, c["dbt_command"], x.unique_id, x.name, x.resource_type, x.status, x.thread_id,
                     x.started_at, x.ended_at, x.duration, _share(x.duration, wall), link.waited_for,
                     waited_on, max(0.0, x.start - link.release)))
-            floats = command_slack(cmd, links)
+            floats = command_slack(cmd, links, waiting)
             for x in cmd.timed:
                 s = floats[x.unique_id]
                 slack.append(NodeSlack(cmd.index, x.unique_id, x.name, x.resource_type, x.duration, s,

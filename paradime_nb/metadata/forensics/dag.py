@@ -39,19 +39,23 @@ def effective_parents(
     for child, ps in parents.items():
         for p in ps:
             children.setdefault(p, []).append(child)
-    is_test = lambda n: types.get(n) in tests  # noqa: E731
+    test_ids = {n for n, kind in types.items() if kind in tests}
+    is_test = test_ids.__contains__
     down_memo: dict[str, frozenset[str]] = {}
     down = _nearest(lambda n: children.get(n, ()), executed, down_memo, skip=is_test)
     multi: list[tuple[str, list[str]]] = []
+    single: dict[str, list[str]] = {}  # the one node a test tests -> its executed tests
     for t in executed:
         if types.get(t) != "test":
             continue
         deps = list(dict.fromkeys(parents.get(t, ())))
         if len(deps) == 1:
-            for x in _below_one(deps[0], children, executed, down, is_test):
-                eff[x].add(t)
+            single.setdefault(deps[0], []).append(t)
         elif deps:
             multi.append((t, deps))
+    for d, gates in single.items():
+        for x in _below_one(d, children, executed, down, is_test):
+            eff[x].update(gates)
     if multi:
         for t, targets in _below_all(multi, parents, children, executed, down, is_test).items():
             for x in targets:

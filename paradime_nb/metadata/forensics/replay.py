@@ -25,8 +25,8 @@ from .results import ChangedDuration, CommandReplay, WhatIf
 from .runs import CommandRun, RunData, read_run
 
 #: an unchanged replay is within max(seconds, share x wall) of the real wall time
-REPLAY_TOLERANCE_SECONDS = 0.5
-REPLAY_TOLERANCE_SHARE = 0.02
+REPLAY_TOLERANCE_SECONDS = 0.1
+REPLAY_TOLERANCE_SHARE = 0.005
 
 _FACTOR = re.compile(r"^\s*(?:x\s*([0-9]*\.?[0-9]+)|([0-9]*\.?[0-9]+)\s*x)\s*$", re.I)
 

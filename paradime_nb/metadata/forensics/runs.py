@@ -113,7 +113,7 @@ class CommandRun:
     row: dict[str, Any]
     executions: list[Execution]
     timed: list[Execution]
-    deps: dict[str, list[str]]
+    deps: dict[str, set[str]]
     threads: int
 
     @property
@@ -158,11 +158,17 @@ def read_run(store: Store, schedule_name: str, run_id: Any = None, *, detail: bo
             by_command.setdefault(r["command_index"], []).append(Execution(
                 r["command_index"], r["unique_id"], r["name"], r["resource_type"], r["status"], r["thread_id"],
                 r["start_s"], r["end_s"], r))
-    else:
-        for t in _tuples(store, "forensics_spans", key):
-            by_command.setdefault(t[0], []).append(Execution(*t, None))
+    graph: tuple[dict[str, str | None], dict[str, list[str]]] = ({}, {})
+    if not detail:
+        spans = _columns(store, "forensics_spans", key)
+        if spans["unique_id"]:
+            types, names, parents = _graph(store, key)
+            graph = (types, parents)
+            for ci, uid, status, thread, start, end in zip(spans["command_index"], spans["unique_id"], spans["status"],
+                                                           spans["thread_id"], spans["start_s"], spans["end_s"]):
+                by_command.setdefault(ci, []).append(Execution(
+                    ci, uid, names.get(uid), types.get(uid), status, thread, _number(start), _number(end), None))
     commands_rows = rows(store, "forensics_commands", **key)
-    graph = _graph(store, key) if not detail and by_command else ({}, {})
     profile_threads = max((c["threads_used"] or 0 for c in commands_rows if c["threads_configured"] is None), default=0)
     commands = []
     for c in commands_rows:
@@ -172,30 +178,39 @@ def read_run(store: Store, schedule_name: str, run_id: Any = None, *, detail: bo
             if x.timed:
                 last[x.unique_id] = x
         timed = sorted(last.values(), key=lambda x: (x.start, x.end))
-        deps: dict[str, list[str]] = {}
+        deps: dict[str, set[str]] = {}
         if not detail and timed:
             types, parents = graph
             eff = effective_parents(set(last), parents, types, build=c["dbt_command"] == BUILD_COMMAND,
                                     tests=TEST_TYPES)
-            deps = {uid: list(ps) for uid, ps in eff.items()}
+            deps = eff
         threads = c["threads_configured"] or max(profile_threads, c["threads_used"] or 0, 1)
         commands.append(CommandRun(c, execs, timed, deps, threads))
     return RunData(schedule_name, run, commands)
 
 
-def _tuples(store: Store, name: str, params: dict[str, Any]) -> list[tuple]:
+def _columns(store: Store, name: str, params: dict[str, Any]) -> dict[str, list]:
+    """A named query's result as Python lists per column (through NumPy: several times
+    faster than tuples for the tens of thousands of rows of a big run)."""
     cur = store.cursor()
     try:
-        return cur.execute(sql(name), params).fetchall()
+        cur.execute(sql(name), params)
+        return {k: v.tolist() for k, v in cur.fetchnumpy().items()}
     finally:
         cur.close()
 
 
-def _graph(store: Store, key: dict[str, Any]) -> tuple[dict[str, str | None], dict[str, list[str]]]:
-    types: dict[str, str | None] = {}
+def _number(value: Any) -> float | None:
+    """NumPy hands NULL doubles back as NaN."""
+    return None if value is None or value != value else value
+
+
+def _graph(store: Store, key: dict[str, Any]) -> tuple[dict[str, str | None], dict[str, str | None], dict[str, list[str]]]:
+    nodes = _columns(store, "forensics_graph", key)
+    types = dict(zip(nodes["unique_id"], nodes["resource_type"]))
+    names = dict(zip(nodes["unique_id"], nodes["name"]))
     parents: dict[str, list[str]] = {}
-    for uid, rtype, ps in _tuples(store, "forensics_graph", key):
-        types[uid] = rtype
-        if ps:
-            parents[uid] = ps
-    return types, parents
+    edges = _columns(store, "forensics_edges", key)
+    for parent, child in zip(edges["parent_id"], edges["child_id"]):
+        parents.setdefault(child, []).append(parent)
+    return types, names, parents
