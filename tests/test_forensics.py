@@ -325,3 +325,18 @@ def test_a_run_still_in_progress_is_partial_and_flagged(tmp_path):
             client.metadata.what_if("jaffle-daily", {})
         with pytest.raises(NotLoadedError):
             client.metadata.compare_runs("jaffle-daily")
+
+
+def test_a_store_written_before_the_threads_column_opens_and_loads(tmp_path):
+    from paradime_nb.store import Store
+
+    path = tmp_path / "old.duckdb"
+    store = Store(path)
+    store.connection.execute("ALTER TABLE artifacts DROP COLUMN threads")
+    store.close()
+    folder = GENERATED / "dbt-1.0.9" / "6_build"
+    with Paradime.from_path(folder, database=path) as client:
+        client.metadata.load("6_build", progress=False)
+        stored = client.store.fetchall("SELECT threads FROM artifacts WHERE kind = 'run_results'")
+        assert client.metadata.get_critical_path("6_build").computable
+    assert stored == [(raw.load_json(folder / "run_results.json")["args"]["threads"],)]

@@ -17,6 +17,7 @@ from paradime_nb.notebook.widgets.style import STATUS_HEALTH, colour
 from . import forensics_oracle as oracle
 from . import notebook_support as ns
 from .conftest import BIG
+from .test_notebook_magic import shell, usage_error, value  # noqa: F401  (the magic tests' shell fixture)
 
 DEMO = Path(__file__).resolve().parents[1] / "paradime_nb" / "demo_data" / "runs" / "jaffle-daily"
 pytestmark = pytest.mark.slow
@@ -118,3 +119,22 @@ def test_gantt_past_its_size_limit_merges_and_says_so(output_dir):
         el.wait_for(state="visible", timeout=15000)
         assert tab.locator("rect.paradime-gantt-merged").count() == chart.blocks
         el.screenshot(path=str(output_dir / "gantt_big_2000.png"))
+
+
+def test_magic_subcommands_are_thin_calls(shell, capsys, demo):
+    value(shell, "%paradime connect --demo")
+    value(shell, "%paradime load jaffle-daily --runs 12")
+    timeline = value(shell, "%paradime timeline 48003")
+    assert type(timeline).__name__ == "RunTimeline" and len(timeline.nodes) == len(demo.get_run_timeline(
+        "jaffle-daily", 48003).nodes)
+    path = value(shell, "%paradime critical-path 48010")
+    assert [n.unique_id for n in path.nodes] == [n.unique_id for n in demo.get_critical_path("jaffle-daily", 48010).nodes]
+    assert path.timeline.run_id == 48010
+    assert "paradime-gantt-path" in shell.display_formatter.format(path)[0]["text/html"]
+    diff = value(shell, "%paradime diff 48008 48009")
+    assert (diff.a.run_id, diff.b.run_id) == (48008, 48009)
+    assert "paradime-diff" in shell.display_formatter.format(diff)[0]["text/html"]
+    latest = value(shell, "%paradime diff")
+    assert (latest.a.run_id, latest.b.run_id) == (48011, 48012)
+    assert "Nearest stored runs: 48012" in usage_error(shell, "%paradime timeline 48100", capsys)
+    assert "at most two" in usage_error(shell, "%paradime diff 48001 48002 48003", capsys)

@@ -249,12 +249,14 @@ class MetadataClient:
         error on this run, ``within_tolerance`` of the documented bound)."""
         return run_replay.what_if(self._store, self.ensure_loaded(schedule_name), changes, run_id)
 
-    def compare_runs(self, schedule_name: str, run_a: int | None = None, run_b: int | None = None) -> RunComparison:
-        """What changed from ``run_a`` to ``run_b`` (default: the latest two finished runs):
-        nodes added/removed/changed, status transitions, new and resolved test failures,
-        freshness, duration changes, the wall-time change by command and critical path,
-        and both runs' commits and commands."""
-        return run_diff.compare_runs(self._store, self.ensure_loaded(schedule_name), run_a, run_b)
+    def compare_runs(self, schedule_name: str, run_a: int | None = None, run_b: int | None = None,
+                     duration_threshold: float = run_diff.DURATION_THRESHOLD_SECONDS) -> RunComparison:
+        """What changed from ``run_a`` to ``run_b`` (default: the latest two finished runs;
+        ``run_a`` alone is compared with the latest finished run): nodes added / removed /
+        changed, status transitions, new and resolved test failures, freshness, duration
+        changes of at least ``duration_threshold`` seconds (and 20 %), the wall-time change
+        by command and critical path, and both runs' commits and commands."""
+        return run_diff.compare_runs(self._store, self.ensure_loaded(schedule_name), run_a, run_b, duration_threshold)
 
     # --- helpers for the analyses -----------------------------------------------------
 
