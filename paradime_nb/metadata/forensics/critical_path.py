@@ -15,7 +15,7 @@ from typing import Any
 from ...store import Store
 from ..results import ResultList
 from .results import CommandSegment, CriticalPath, CriticalPathNode, NodeSlack
-from .runs import CommandRun, Execution, RunData, read_run
+from .runs import CommandRun, Execution, RunData, gc_paused, read_run
 
 #: seconds a start may precede the end it waited for (dbt records a node's end, then starts
 #: its children; the timestamps are from one clock, so this is rounding only)
@@ -113,7 +113,8 @@ def command_slack(cmd: CommandRun, links: dict[str, Link], waiting: dict[str, li
 
 
 def critical_path(store: Store, schedule_name: str, run_id: Any = None) -> CriticalPath:
-    return critical_path_of(read_run(store, schedule_name, run_id))
+    with gc_paused():
+        return critical_path_of(read_run(store, schedule_name, run_id))
 
 
 def critical_path_of(data: RunData) -> CriticalPath:

@@ -22,7 +22,7 @@ from ..resolve import resolve_node
 from ..results import ResultList
 from .critical_path import CLOCK_TOLERANCE, releases
 from .results import ChangedDuration, CommandReplay, WhatIf
-from .runs import CommandRun, RunData, read_run
+from .runs import CommandRun, RunData, gc_paused, read_run
 
 #: an unchanged replay is within max(seconds, share x wall) of the real wall time
 REPLAY_TOLERANCE_SECONDS = 0.1
@@ -77,6 +77,11 @@ def replay_makespan(cmd: CommandRun, durations: Mapping[str, float] | None = Non
 
 
 def what_if(store: Store, schedule_name: str, changes: Mapping[str, Any], run_id: Any = None) -> WhatIf:
+    with gc_paused():
+        return _what_if(store, schedule_name, changes, run_id)
+
+
+def _what_if(store: Store, schedule_name: str, changes: Mapping[str, Any], run_id: Any) -> WhatIf:
     data = read_run(store, schedule_name, run_id)
     if data.run["in_progress"]:
         raise RunTimingError(f"run {data.run_id} of {schedule_name!r} is still {data.run['state']}: "

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...errors import NotLoadedError, RunNotStoredError
 from ...store import Store
+from ...store.loader import _gc_paused as gc_paused  # the loader's: tens of thousands of small objects, no cycles
 from ...store.store import UNFINISHED_STATES
 from ..queries import rows, sql
 from .dag import effective_parents
