@@ -11,6 +11,11 @@ from ..errors import NotLoadedError, QueryError
 from ..sources.model import RunSource, ScheduleInfo
 from ..store import Store
 from . import arguments, dbt_tests, freshness, health, history, lineage, performance, selectors
+from .forensics import critical_path as run_path
+from .forensics import replay as run_replay
+from .forensics import run_diff
+from .forensics import timeline as run_timeline
+from .forensics.results import CriticalPath, RunComparison, RunTimeline, WhatIf
 from .loading import LoadReport, load_runs, window_start
 from .queries import frame as _frame
 from .queries import rows as _rows
@@ -268,6 +273,38 @@ class MetadataClient(SdkNames):
         ok / errored / skipped, tests by status, sources by freshness, and what failed."""
         slug = self.ensure_loaded(schedule_name)
         return history.run_history(self._store, slug, last).of(slug)
+
+    # --- run forensics (metadata/forensics/) ----------------------------------------------
+
+    def get_run_timeline(self, schedule_name: str, run_id: int | None = None) -> RunTimeline:
+        """Every node execution of the run (default: the latest stored) with its command,
+        thread, start, end, duration and status; the commands with the gaps between them;
+        the threads used; the results without timing and why. A run still going is partial
+        (``in_progress``)."""
+        return run_timeline.run_timeline(self._store, self.ensure_loaded(schedule_name), run_id)
+
+    def get_critical_path(self, schedule_name: str, run_id: int | None = None) -> CriticalPath:
+        """The chain of dependent node executions that bounded the run's wall time (each
+        node waited for its last parent, or for a free thread), each with its duration and
+        share of the run; per-command segments; per-node ``slack``. ``computable`` is False,
+        with the ``reason``, when the run holds no usable timings."""
+        return run_path.critical_path(self._store, self.ensure_loaded(schedule_name), run_id)
+
+    def what_if(self, schedule_name: str, changes: Mapping[str, float | str], run_id: int | None = None) -> WhatIf:
+        """The run's estimated wall time if the named nodes took ``changes[name]`` seconds (a
+        number) or that factor of their time (``"2x"``, ``"x0.5"``), replaying its DAG with
+        its thread count. ``replayed_wall_seconds`` is the replay unchanged (the model's
+        error on this run, ``within_tolerance`` of the documented bound)."""
+        return run_replay.what_if(self._store, self.ensure_loaded(schedule_name), changes, run_id)
+
+    def compare_runs(self, schedule_name: str, run_a: int | None = None, run_b: int | None = None,
+                     duration_threshold: float = run_diff.DURATION_THRESHOLD_SECONDS) -> RunComparison:
+        """What changed from ``run_a`` to ``run_b`` (default: the latest two finished runs;
+        ``run_a`` alone is compared with the latest finished run): nodes added / removed /
+        changed, status transitions, new and resolved test failures, freshness, duration
+        changes of at least ``duration_threshold`` seconds (and 20 %), the wall-time change
+        by command and critical path, and both runs' commits and commands."""
+        return run_diff.compare_runs(self._store, self.ensure_loaded(schedule_name), run_a, run_b, duration_threshold)
 
     # --- helpers for the analyses -----------------------------------------------------
 

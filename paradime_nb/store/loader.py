@@ -215,7 +215,7 @@ _COMMAND_COLUMNS = (
 )
 _ARTIFACT_COLUMNS = (
     "command_index", "path", "kind", "schema_version", "dbt_version", "generated_at", "invocation_id",
-    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note",
+    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note", "threads",
 )
 
 
@@ -237,7 +237,7 @@ def _artifact_row(cols: dict[str, list], index: int, path: str, kind: str, parse
     values = (
         index, path, kind, parsed.schema_version, parsed.dbt_version, parsed.generated_at, parsed.invocation_id,
         getattr(parsed, "which", None), getattr(parsed, "invocation_command", None),
-        getattr(parsed, "elapsed_time", None), size, used, note,
+        getattr(parsed, "elapsed_time", None), size, used, note, getattr(parsed, "threads", None),
     )
     for key, value in zip(_ARTIFACT_COLUMNS, values):
         cols[key].append(value)

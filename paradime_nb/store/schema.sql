@@ -73,6 +73,9 @@ CREATE TABLE IF NOT EXISTS artifacts (
     used BOOLEAN,                     -- FALSE: read but not counted (docs generate, a repeated invocation)
     note VARCHAR
 );
+-- args.threads of a run_results file (NULL: the profile's, not given on the command line).
+-- Added after v1 stores were written: ALTER keeps such a store readable.
+ALTER TABLE artifacts ADD COLUMN IF NOT EXISTS threads INTEGER;
 
 -- Results of node-executing commands. Read them through the view dbt_run_results (the
 -- paradime-io SDK's name, with the node's manifest fields beside each result).
