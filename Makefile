@@ -27,7 +27,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	sh scripts/ensure_chromium.sh
-	$(PY) -m pytest -n auto -q
+	$(PY) -m pytest -n auto --dist loadgroup -q
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	$(PIP) install -e '.[notebook,test,bench]'

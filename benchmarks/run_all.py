@@ -131,10 +131,19 @@ def write_results(out: Path, rows: list[dict], machine: dict, versions: dict, ru
     for r in sorted((r for r in rows if r["met"] is not None), key=lambda r: r["case"]):
         lines.append(f"- case {r['case']}, {r['measure']}: target {r['target']}: {'met' if r['met'] else '**missed**'}")
     lines += ["", "Cases: " + "; ".join(f"{k}. {v}" for k, v in CASES.items()) + ".", ""]
+    frontend = _frontend_section(out)  # benchmarks/frontend.py writes it; kept across runs
+    if frontend:
+        lines += [frontend, ""]
     notes = HERE / "NOTES.md"
     if notes.is_file():
         lines += [notes.read_text().rstrip(), ""]
     out.write_text("\n".join(lines))
+
+
+def _frontend_section(out: Path) -> str:
+    begin, end = "<!-- frontend:begin -->", "<!-- frontend:end -->"
+    text = out.read_text() if out.is_file() else ""
+    return text[text.index(begin):text.index(end) + len(end)] if begin in text and end in text else ""
 
 
 def main() -> int:

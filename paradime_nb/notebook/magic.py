@@ -68,9 +68,11 @@ def load_ipython_extension(ipython: Any) -> None:
     magics = ParadimeMagics(ipython)
     ipython.register_magics(magics)
     ipython._paradime_magics = magics
+    from .widgets.assets import track
     from .widgets.formatters import register_formatters
 
     register_formatters(ipython)
+    track(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -80,6 +82,8 @@ def unload_ipython_extension(ipython: Any) -> None:
         for kind in ("line", "cell"):
             ipython.magics_manager.magics[kind].pop("paradime", None)
         del ipython._paradime_magics
+    from .widgets.assets import untrack
     from .widgets.formatters import unregister_formatters
 
     unregister_formatters(ipython)
+    untrack(ipython)

@@ -33,21 +33,28 @@ def _lineage(result: Any, include: Any = None, exclude: Any = None) -> dict[str,
     title = f"{result.direction} of {roots}" if result.direction in ("upstream", "downstream") else f"lineage: {roots}"
     focus = {*result.root, *(n.unique_id for n in result if n.level == 0)}
     graph = lineage_graph(result, edges, focus=focus, title=title)
-    return {"text/html": graph.html + f"<p style='font-size:13px'>{escape(str(result.summary))}</p>",
+    return {"text/html": graph._repr_html_() + f"<p style='font-size:13px'>{escape(str(result.summary))}</p>",
             "text/plain": repr(list(result))[:200]}
 
 
-def _slowest(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+def _result_list(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+    """Slowest models as a sortable table; any list too long for one table, paged in the kernel."""
     record = getattr(result, "record_type", None)
-    if record is None or record.__name__ != "SlowModel":
-        return None
+    if record is not None and record.__name__ == "SlowModel":
+        return _slowest(result)
+    from .paged import THRESHOLD, paged_table
+
+    return paged_table(result)._repr_mimebundle_() if len(result) > THRESHOLD else None
+
+
+def _slowest(result: Any) -> dict[str, Any]:
     from .table import performance_table
 
     frame = result.to_frame()
     frame = frame[[c for c in SLOWEST_COLUMNS if c in frame.columns]]
     run = f" of run {frame['run_id'].iloc[0]}" if len(frame) and frame["run_id"].nunique() == 1 else ""
     table = performance_table(frame, bar=("execution_time",), caption=f"{len(frame)} slowest models{run} (seconds)")
-    return {"text/html": table.html, "text/plain": frame.to_string(max_rows=20)}
+    return {"text/html": table._repr_html_(), "text/plain": frame.to_string(max_rows=20)}
 
 
 def _performance(metrics: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -90,22 +97,36 @@ FORMATTED = {
     (_FORENSICS, "RunComparison"): _run_diff,
     (_RESULTS, "HealthDashboard"): _health,
     (_RESULTS, "LineageResult"): _lineage,
-    (_RESULTS, "ResultList"): _slowest,
+    (_RESULTS, "ResultList"): _result_list,
     (_RESULTS, "PerformanceMetrics"): _performance,
 }
+
+
+PLAIN_ROWS = 20
+
+
+def _plain_list(result: Any, printer: Any, cycle: bool) -> None:
+    """A result list's text/plain: its first rows and the count. IPython's own printer for
+    lists would put up to 1,000 record reprs (0.6 MB for 10,000 test results) in every
+    output, whatever the HTML view shows."""
+    rows = [repr(r) for r in result[:PLAIN_ROWS]]
+    more = f"\n... {len(result) - PLAIN_ROWS} more (.to_frame() has them all)" if len(result) > PLAIN_ROWS else ""
+    printer.text(f"{len(result)} rows\n" + "\n".join(rows) + more)
 
 
 def register_formatters(shell: Any) -> None:
     formatter = shell.display_formatter.mimebundle_formatter
     for (module, name), func in FORMATTED.items():
         formatter.for_type_by_name(module, name, func)
+    shell.display_formatter.formatters["text/plain"].for_type_by_name(_RESULTS, "ResultList", _plain_list)
 
 
 def unregister_formatters(shell: Any) -> None:
     formatter = shell.display_formatter.mimebundle_formatter
-    for module, name in FORMATTED:
-        formatter.deferred_printers.pop((module, name), None)
-        for cls in list(formatter.type_printers):
+    plain = shell.display_formatter.formatters["text/plain"]
+    for (module, name), target in [*((key, formatter) for key in FORMATTED), ((_RESULTS, "ResultList"), plain)]:
+        target.deferred_printers.pop((module, name), None)
+        for cls in list(target.type_printers):
             if cls.__module__ == module and cls.__name__ == name:
-                formatter.type_printers.pop(cls)
+                target.type_printers.pop(cls)
 

@@ -1,9 +1,11 @@
 """Lineage graph: pyvis (vis-network) inside an isolated ``<iframe srcdoc>``.
 
 Why srcdoc: pyvis's own notebook display is an IFrame to a file on disk, which VS Code
-and exported HTML cannot load. Here the whole page, vis-network's JavaScript included
-(inlined from the pyvis package: no CDN), travels inside the output, sandboxed so its
-scripts and styles cannot touch the notebook. The legend is plain HTML beside it.
+and exported HTML cannot load. Here the page (the graph's data and pyvis's drawing code)
+travels inside the output, sandboxed so its scripts and styles cannot touch the notebook.
+vis-network itself (0.5 MB, from the pyvis package: no CDN) is not in every page: it is
+sent to the notebook page once per kernel session (``assets``) and each iframe asks the
+page for it by ``postMessage``. The legend is plain HTML beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from html import escape
 from typing import Any
 
 from ...vocabulary import UNKNOWN, WARNING
+from .assets import IFRAME_BOOTSTRAP, LIBRARIES, VIS_NETWORK, require
 from .style import FONT, HEALTH_COLOURS, HEALTH_ORDER, colour
 
 #: vis-network shape per resource type; the legend draws the same shapes.
@@ -30,18 +33,28 @@ HEIGHT = 600
 # empty headings; both go, so the page needs no network and has no blank band on top.
 _CDN_TAG = re.compile(r"<link[^>]*href=\"https?://[^\"]*\"[^>]*/?>|<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>")
 _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>")
+_DRAW_CALL = re.compile(r"^(\s*)drawGraph\(\);\s*$", re.M)
+# the little of vis-network's stylesheet the graph uses: its hover tooltip
+_TOOLTIP_CSS = ("<style>div.vis-tooltip{position:absolute;visibility:hidden;padding:5px;white-space:pre;"
+                "font:13px sans-serif;color:#000;background:#f5f4ed;border:1px solid #808074;border-radius:3px;"
+                "box-shadow:3px 3px 10px rgba(0,0,0,.2);pointer-events:none;z-index:5}</style>")
 
 
 @dataclass
 class LineageGraph:
-    """The drawn graph. ``html`` is self-contained (no network, no files)."""
+    """The drawn graph. ``html`` needs no network and no files but gets vis-network from
+    the page: ``_repr_html_`` adds it when this output is the kernel session's first to
+    need it, ``page()`` always (a standalone page)."""
 
     html: str
     node_count: int
     edge_count: int
 
     def _repr_html_(self) -> str:
-        return self.html
+        return (require(VIS_NETWORK) if "<iframe" in self.html else "") + self.html
+
+    def page(self) -> str:
+        return LIBRARIES[VIS_NETWORK]() + self.html
 
 
 def lineage_graph(
@@ -72,7 +85,7 @@ def lineage_graph(
 def _page(nodes: list[Any], edges: list[tuple[str, str]], focus: set[str], height: int) -> str:
     from pyvis.network import Network
 
-    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
+    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="remote")
     for n in nodes:
         uid = _get(n, "unique_id")
         health = _get(n, "health_status") or UNKNOWN
@@ -102,6 +115,10 @@ def _page(nodes: list[Any], edges: list[tuple[str, str]], focus: set[str], heigh
         "interaction": {"hover": True, "tooltipDelay": 120},
     }))
     page = _EMPTY_HEADING.sub("", _CDN_TAG.sub("", net.generate_html(notebook=False)))
+    page, calls = _DRAW_CALL.subn(rf"\1paradimeAsset({json.dumps(VIS_NETWORK)}, drawGraph);", page)
+    if calls != 1:  # pragma: no cover - a pyvis template we do not know
+        raise RuntimeError("pyvis's page template changed: no single drawGraph() call to defer")
+    page = page.replace("</head>", f"{_TOOLTIP_CSS}{IFRAME_BOOTSTRAP}</head>", 1)
     return page.replace("<body>", "<body style=\"margin:0\">", 1)
 
 

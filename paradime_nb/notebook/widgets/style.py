@@ -18,7 +18,9 @@ STATUS_HEALTH = {  # a test's or a source's own status, in the health palette
     "fail": CRITICAL, "error": CRITICAL, "runtime error": CRITICAL,
 }
 # No quotes inside: FONT goes into single-quoted style attributes (an unquoted family name
-# of several words is valid CSS).
+# of several words is valid CSS). A quote once cut the attribute short, and JupyterLab's
+# sanitizer (run on every HTML output for the table of contents) backtracked exponentially
+# on the truncated font list: 20-60 s of frozen page per health card.
 FONT = "font-family:-apple-system,BlinkMacSystemFont,Segoe UI,Roboto,Helvetica,Arial,sans-serif"
 
 

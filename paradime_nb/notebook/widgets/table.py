@@ -1,11 +1,11 @@
 """Sortable performance tables: itables (DataTables) in offline mode, spark bars from pandas.
 
 itables sorts, searches and pages any column in the browser; its JavaScript bundle comes
-from the itables package itself (``connected=False``) and travels in every output that
-holds tables (about 1 MB; the browser evaluates it once per page), so nothing is fetched
-from a CDN and an output still works after the cells before it were cleared or re-run.
-The spark bars are pandas ``Styler.bar`` (CSS gradients in the cells): no hand-written
-JavaScript. itables' static twin of each table shows where scripts do not run.
+from the itables package itself (``connected=False``, nothing fetched from a CDN) and is
+sent once per kernel session (``assets.require``): the first table output carries
+it, later ones only their data and itables' few lines that wait for it. The spark bars
+are pandas ``Styler.bar`` (CSS gradients in the cells): no hand-written JavaScript.
+itables' static twin of each table shows where scripts do not run.
 """
 
 from __future__ import annotations
@@ -23,13 +23,20 @@ BAR = "#90caf9"
 
 @dataclass
 class PerformanceTable:
-    """A sortable table; ``html`` carries the itables bundle."""
+    """A sortable table. ``html`` is the table alone; in a notebook ``_repr_html_`` adds
+    the DataTables bundle when this output is the session's first to need it, and
+    ``page()`` always adds it (a standalone page)."""
 
     html: str
     frame: Any  # the pandas DataFrame shown
 
     def _repr_html_(self) -> str:
-        return self.html
+        return with_bundle(self.html)
+
+    def page(self) -> str:
+        from .assets import LIBRARIES
+
+        return LIBRARIES["datatables"]() + self.html
 
 
 def performance_table(
@@ -43,7 +50,7 @@ def performance_table(
     """``frame`` (a result's ``.to_frame()``) as a sortable table with spark bars in the
     ``bar`` columns and, for ``change``, bars around zero (red slower, green faster)."""
     frame = frame.reset_index(drop=True)
-    return PerformanceTable(with_bundle(table_html(frame, bar, change, caption, page_length)), frame)
+    return PerformanceTable(table_html(frame, bar, change, caption, page_length), frame)
 
 
 def table_html(frame: Any, bar: Sequence[str] = (), change: str | None = None, caption: str = "",
@@ -60,10 +67,11 @@ def table_html(frame: Any, bar: Sequence[str] = (), change: str | None = None, c
 
 
 def with_bundle(html: str) -> str:
-    """``html`` preceded by itables' offline JavaScript and CSS (a no-op when already loaded)."""
-    from itables import javascript, options
+    """``html`` preceded by itables' offline JavaScript and CSS if this output is the
+    kernel session's first to need them (``assets.require``)."""
+    from .assets import require
 
-    return javascript.generate_init_offline_itables_html(options.dt_bundle) + html
+    return require("datatables") + html
 
 
 def _styled(frame: Any, bar: Sequence[str], change: str | None) -> Any:
