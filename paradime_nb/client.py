@@ -15,7 +15,8 @@ class Paradime:
     ``Paradime.from_path(path)`` reads a saved-runs folder or a dbt target folder;
     ``Paradime.demo()`` reads the bundled demo runs.
 
-    ``database`` is ``":memory:"`` (default) or a file that keeps history between kernels.
+    ``database`` is ``":memory:"`` (default) or a file that keeps history between kernels,
+    or a ``Store`` already opened (read-only, or after waiting for another process's lock).
     """
 
     def __init__(
@@ -24,7 +25,7 @@ class Paradime:
         api_secret: str | None = None,
         api_endpoint: str | None = None,
         workspace_uid: str | None = None,
-        database: str | Path = ":memory:",
+        database: str | Path | Store = ":memory:",
         *,
         cache_dir: str | Path | None = None,
         strict: bool = False,
@@ -38,27 +39,27 @@ class Paradime:
         )
         self._setup(source, database, strict)
 
-    def _setup(self, source: RunSource | None, database: str | Path, strict: bool) -> None:
+    def _setup(self, source: RunSource | None, database: str | Path | Store, strict: bool) -> None:
         self.source = source
-        self.store = Store(database)
+        self.store = database if isinstance(database, Store) else Store(database)
         self.metadata = MetadataClient(self.store, source, strict=strict)
 
     @classmethod
-    def from_source(cls, source: RunSource | None, database: str | Path = ":memory:", *, strict: bool = False) -> Paradime:
+    def from_source(cls, source: RunSource | None, database: str | Path | Store = ":memory:", *, strict: bool = False) -> Paradime:
         """A client over any ``RunSource`` (or none: analyses over an existing store file)."""
         self = cls.__new__(cls)
         self._setup(source, database, strict)
         return self
 
     @classmethod
-    def from_path(cls, path: str | Path, database: str | Path = ":memory:", *, schedule_name: str | None = None,
+    def from_path(cls, path: str | Path, database: str | Path | Store = ":memory:", *, schedule_name: str | None = None,
                   strict: bool = False) -> Paradime:
         """A saved-runs folder (one schedule or several), or a dbt project / ``target/`` folder
         (one schedule, named after the folder unless ``schedule_name`` is given)."""
         return cls.from_source(open_path(path, schedule_name), database, strict=strict)
 
     @classmethod
-    def demo(cls, database: str | Path = ":memory:") -> Paradime:
+    def demo(cls, database: str | Path | Store = ":memory:") -> Paradime:
         """The bundled demo: 12 daily runs of the schedule ``jaffle-daily``."""
         return cls.from_source(DemoSource(), database)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NotLoadedError
 from ..sources.model import RunSource, ScheduleInfo, days_ago
 from ..store import Store
-from . import dbt_tests, freshness, health, history, lineage, performance, selectors
+from . import check, dbt_tests, freshness, health, history, lineage, performance, selectors
 from .loading import LoadReport, load_runs
 from .queries import frame as _frame
 from .queries import rows as _rows
@@ -151,6 +151,14 @@ class MetadataClient:
         tests that ran and were not skipped), sources checked / pass / warn / error, the
         latest loaded run (id, state, start, end, duration) and the 5 slowest models."""
         return health.dashboard(self._store, self.ensure_loaded(schedule_name))
+
+    def get_health_check(self, schedule_name: str) -> check.HealthCheck:
+        """Every model, seed, snapshot, source, exposure and test of the latest manifest with
+        its health and reasons in words; ``.at_or_above("warning")`` and ``.unhealthy`` pick
+        the nodes an alert is about, ``.counts()`` counts them by kind and health. A test is
+        critical when it failed or errored with severity error, a warning when it warned,
+        failed with severity warn or was skipped, unknown when never run."""
+        return check.health_check(self._store, self.ensure_loaded(schedule_name))
 
     def get_models_with_failing_tests(self, schedule_name: str) -> ResultList[FailingModel]:
         """Models with at least one test whose latest status is fail or error, with those tests."""
