@@ -22,7 +22,7 @@ from .table import table_html, with_bundle
 if TYPE_CHECKING:
     from ...metadata import MetadataClient
 
-TEST_COLUMNS = ["health_status", "name", "tested_node_name", "status", "severity", "failures", "run_id", "message"]
+TEST_COLUMNS = ["health_status", "name", "tested_node_name", "status", "failures", "message", "severity", "run_id"]
 HISTORY_COLUMNS = ["name", "flaky", "runs", "passes", "warnings", "failures", "fail_rate", "flips", "last_status",
                    "tested_node"]
 SLOWEST = 20
