@@ -269,6 +269,9 @@ def test_sql_formats_and_read_only(home, tmp_path):
     assert refused.returncode == 2 and "read-only" in refused.stderr.lower()
     still = run_cli("sql", "SELECT count(*) AS n FROM runs", "--store", str(store), "--offline", "--format", "json")
     assert json.loads(still.stdout) == [{"n": 12}]
+    writes = run_cli("sql", "SELECT 1; DROP VIEW node_health", "--demo", "-s", "jaffle-daily", "--store", str(store))
+    assert writes.returncode == 2 and "DROP" in writes.stderr
+    assert run_cli("sql", "SELECT count(*) FROM node_health", "--store", str(store), "--offline").returncode == 0
     bad = run_cli("sql", "SELEC 1", "--store", str(store), "--offline")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
