@@ -15,14 +15,7 @@ pytestmark = pytest.mark.browser
 RUNS = 8
 
 _NODE_IDS = "() => network.body.data.nodes.getIds()"
-_CANVAS_INK = """() => {
-  const c = document.querySelector('#mynetwork canvas');
-  if (!c || !c.width) return 0;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-  return n;
-}"""
+_CANVAS_INK = ns.CANVAS_INK
 
 
 def test_report_opens_offline_with_the_oracles_figures(home, runs_until_failing, tmp_path, output_dir):  # noqa: F811

@@ -206,15 +206,7 @@ def test_lineage(demo, output_dir):
     assert len(canvases) == 4 and all(c > 1000 for c in canvases), canvases
 
 
-# Non-transparent pixels on the graph's canvas, read inside the iframe.
-_CANVAS_INK = """() => {
-  const c = document.querySelector('#mynetwork canvas');
-  if (!c || !c.width) return 0;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-  return n;
-}"""
+_CANVAS_INK = ns.CANVAS_INK
 
 
 # --- performance ---------------------------------------------------------------------------
