@@ -139,6 +139,9 @@ def test_check_demo_junit_and_github(home):
     assert gh.returncode == 0  # warnings only, threshold critical
     lines = gh.stdout.splitlines()
     assert sum(line.startswith("::warning ") for line in lines) == len(unhealthy(exp))
+    graph = History(read_runs(DEMO)[-1:]).graph
+    files = {f"file={graph.nodes[uid]['original_file_path']}," for uid in unhealthy(exp)}
+    assert {line.split(" ", 1)[1].split("title=")[0] for line in lines if line.startswith("::warning ")} == files
     assert not any(line.startswith("::error ") for line in lines)
     assert lines[-1].startswith("::notice title=jaffle-daily health::")
 
@@ -219,6 +222,35 @@ def test_sync_is_idempotent_one_request_per_schedule(home, server, runs_until_fa
     exp = expected(runs_until_failing / "jaffle-daily", {FAILING_RUN, FAILING_RUN - 1, FAILING_RUN - 2})
     doc = json.loads(offline.stdout)["schedules"][0]
     assert {n["unique_id"] for n in doc["unhealthy"]} == unhealthy(exp)
+
+
+def test_sync_progress_bar_on_a_terminal_only(home, server, tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))  # a real terminal's size
+    proc = subprocess.Popen([str(SCRIPT), "sync", "jaffle-daily", "--runs", "3", "--store", str(tmp_path / "t.duckdb")],
+                            stdin=terminal, stdout=terminal, stderr=terminal, env={**BASE_ENV, **api_env(server)})
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    text = seen.decode(errors="replace")
+    assert "loading jaffle-daily" in text and "3/3" in text and "3 new run(s)" in text
+    piped = run_cli("sync", "jaffle-daily", "--runs", "4", "--store", str(tmp_path / "t.duckdb"), env=api_env(server))
+    assert piped.returncode == 0 and "loading jaffle-daily" not in piped.stdout + piped.stderr
+    assert piped.stdout.splitlines()[0].startswith("jaffle-daily: loaded run(s) 48005")
 
 
 def test_sync_under_cron_overlap_second_waits_then_exits_2(home, runs_until_failing, tmp_path):

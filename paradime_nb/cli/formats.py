@@ -19,7 +19,7 @@ FORMATS = ("text", "json", "junit", "github")
 JSON_VERSION = 1
 _STYLE = {CRITICAL: "bold red", WARNING: "yellow", UNKNOWN: "dim", HEALTHY: "green"}
 _NODE_FIELDS = ("unique_id", "name", "resource_type", "health_status", "status", "run_id", "reasons", "message",
-                "severity", "failures", "tested_node_name")
+                "severity", "failures", "tested_node_name", "original_file_path")
 
 
 def render(fmt: str, checks: Sequence[HealthCheck], threshold: str) -> str:
@@ -122,7 +122,8 @@ def _details(n: CheckedNode) -> str:
 
 
 def github(checks: Sequence[HealthCheck], threshold: str) -> str:
-    """``::error`` for nodes at or above the threshold, ``::warning`` for other warnings, and a
+    """``::error`` for nodes at or above the threshold, ``::warning`` for other warnings (on
+    the node's file in the dbt project, so a pull request shows them there), and a
     ``::notice`` per schedule with the counts."""
     lines = []
     for c in checks:
@@ -133,7 +134,8 @@ def github(checks: Sequence[HealthCheck], threshold: str) -> str:
             body = "; ".join(n.reasons) or (n.status or "")
             if n.problem_message:
                 body += f" | {n.problem_message}"
-            lines.append(f"::{level} title={_escape_property(title)}::{_escape_data(body)}")
+            where = f"file={_escape_property(n.original_file_path)}," if n.original_file_path else ""
+            lines.append(f"::{level} {where}title={_escape_property(title)}::{_escape_data(body)}")
         lines.append(f"::notice title={_escape_property(c.schedule_name + ' health')}::{_escape_data(_count_line(c))}")
     return "\n".join(lines)
 

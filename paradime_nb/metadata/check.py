@@ -46,6 +46,7 @@ class CheckedNode:
     failures: int | None = None  # tests: failing rows
     tested_node_name: str | None = None  # tests: what they test
     package_name: str | None = None
+    original_file_path: str | None = None  # in the dbt project (models/..., tests/...)
 
     @property
     def kind(self) -> str:
@@ -127,7 +128,7 @@ def _node(r: dict[str, Any]) -> CheckedNode:
         unique_id=r["unique_id"], name=_display_name(r), resource_type=kind, health_status=health,
         status=r["status"], run_id=r["run_id"], message=r["message"], reasons=reasons if health != HEALTHY else [],
         severity=r["severity"], failures=r["failures"], tested_node_name=r["tested_node_name"],
-        package_name=r["package_name"],
+        package_name=r["package_name"], original_file_path=r["original_file_path"],
     )
 
 

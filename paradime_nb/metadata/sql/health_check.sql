@@ -28,8 +28,9 @@ SELECT h.unique_id, coalesce(h.name, h.unique_id) AS name, h.resource_type, h.pa
     h.upstream_critical, h.upstream_source_error, h.upstream_source_warn,
     f.age_seconds, f.warn_after_seconds, f.error_after_seconds,
     coalesce(p.parent_health, []) AS parent_health,
-    h.health_status, NULL::INTEGER AS health_rank
+    h.health_status, NULL::INTEGER AS health_rank, n.original_file_path
 FROM paradime_cache.node_health h
+JOIN latest_nodes n ON n.schedule_name = h.schedule_name AND n.unique_id = h.unique_id
 LEFT JOIN parents p ON p.unique_id = h.unique_id
 LEFT JOIN latest_source_freshness f ON f.schedule_name = h.schedule_name AND f.unique_id = h.unique_id
 WHERE h.schedule_name = $schedule_name
@@ -41,7 +42,8 @@ SELECT t.unique_id, coalesce(m.name, t.unique_id), m.resource_type, m.package_na
     CASE WHEN r.status IN ('fail', 'error', 'runtime error') AND coalesce(t.severity, 'error') = 'error' THEN 3
          WHEN r.status IN ('fail', 'error', 'runtime error', 'warn', 'skipped') THEN 2
          WHEN r.status IS NULL THEN 1
-         ELSE 0 END
+         ELSE 0 END,
+    m.original_file_path
 FROM latest_test_metadata t
 JOIN latest_nodes m ON m.schedule_name = t.schedule_name AND m.unique_id = t.unique_id
 LEFT JOIN targets tg ON tg.test_id = t.unique_id
