@@ -75,7 +75,7 @@ def expected(schedule_dir: Path, run_ids: set[int] | None = None) -> dict[str, d
 
 
 def unhealthy(exp: dict[str, dict[str, str]], floor: tuple[str, ...] = ("warning", "critical")) -> set[str]:
-    return {uid for kind in exp.values() for uid, h in kind.items() if h in floor}
+    return {uid for kind in exp.values() for uid, h in kind.items() if h.lower() in floor}
 
 
 def oracle_counts(exp: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
@@ -84,8 +84,13 @@ def oracle_counts(exp: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
     for rtype, nodes in exp.items():
         bucket = out.setdefault(kinds.get(rtype, rtype), dict.fromkeys(HEALTHS, 0))
         for h in nodes.values():
-            bucket[h] += 1
+            bucket[h.lower()] += 1
     return out
+
+
+def lower_counts(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Health spelled in lower case (the API's spelling may capitalise it)."""
+    return {kind: {h.lower(): n for h, n in by.items()} for kind, by in counts.items()}
 
 
 # --- check on the demo, every format -------------------------------------------------------
@@ -96,7 +101,7 @@ def test_check_demo_text_and_exit_codes(home):
     assert not unhealthy(exp, ("critical",)) and unhealthy(exp)  # the demo's latest run: warnings only
     ok = run_cli("check", "--demo", "jaffle-daily")
     assert ok.returncode == 0, ok.stderr
-    assert "OK nothing at or above critical" in ok.stdout
+    assert "ok nothing at or above critical" in ok.stdout.lower()
     warn = run_cli("check", "--demo", "jaffle-daily", "--fail-on", "warning")
     assert warn.returncode == 1
     assert "FAIL" in warn.stdout
@@ -116,7 +121,7 @@ def test_check_demo_json_round_trips_with_every_unhealthy_node(home):
     assert schedule["run"]["run_id"] == read_runs(DEMO)[-1].run_id
     assert {n["unique_id"] for n in schedule["unhealthy"]} == unhealthy(exp)
     assert all(n["reasons"] for n in schedule["unhealthy"])
-    assert schedule["counts"] == oracle_counts(exp)
+    assert lower_counts(schedule["counts"]) == oracle_counts(exp)
 
 
 def test_check_demo_junit_and_github(home):
@@ -161,9 +166,18 @@ def test_check_saved_runs_failing_run_against_oracle(home, runs_until_failing, t
     assert schedule["run"]["run_id"] == FAILING_RUN
     assert set(schedule["at_or_above_threshold"]) == critical
     assert {n["unique_id"] for n in schedule["unhealthy"]} == unhealthy(exp)
-    failing_tests = {n["name"] for n in schedule["unhealthy"] if n["kind"] == "test" and n["health_status"] == "critical"}
     h = History([r for r in read_runs(runs_until_failing / "jaffle-daily") if r.run_id == FAILING_RUN])
-    assert failing_tests == {h.graph.nodes[t]["name"] for t in h.failing_tests() if h.graph.severity(t) == "error"}
+    own, g = h.own_health(), h.graph
+    origins = {u for u, health in own.items() if health == "critical" or (
+        g.rtype(u) == "source" and h.fresh_status(u) not in (None, "pass"))}
+    for n in schedule["unhealthy"]:
+        named = [r for r in n["reasons"] if r.startswith("because of upstream ")]
+        above = set(g.bfs([n["unique_id"]], "up")) - {n["unique_id"]} if n["kind"] == "model" else set()
+        want = sorted(g.nodes[u]["name"] for u in above & origins)
+        assert named == ([f"because of upstream {', '.join(want)}"] if want else []), n
+    failing_tests = {n["name"] for n in schedule["unhealthy"]
+                     if n["kind"] == "test" and n["health_status"].lower() == "critical"}
+    assert failing_tests == {g.nodes[t]["name"] for t in h.failing_tests() if g.severity(t) == "error"}
 
     from junitparser import Failure, JUnitXml
 

@@ -45,7 +45,8 @@ def test_report_opens_offline_with_the_oracles_figures(home, runs_until_failing,
         tab.wait_for_selector("iframe.paradime-lineage-frame", timeout=15000)
         tab.set_viewport_size({"width": 1280, "height": tab.evaluate("document.body.scrollHeight")})
         tab.wait_for_timeout(2500)  # vis-network stabilises, then fits the view
-        counts = {h: tab.inner_text(f".paradime-count[data-health='{h}']") for h in ("healthy", "warning", "critical")}
+        counts = {e.get_attribute("data-health").lower(): e.inner_text().lower()
+                  for e in tab.locator(".paradime-count").all()}
         text = tab.inner_text("body")
         frame = next(f for f in tab.frames if f.url == "about:srcdoc")
         node_ids = set(frame.evaluate(_NODE_IDS))
@@ -54,8 +55,9 @@ def test_report_opens_offline_with_the_oracles_figures(home, runs_until_failing,
         tab.locator("iframe.paradime-lineage-frame").screenshot(path=str(output_dir / "cli_report_lineage.png"))
 
     assert [u for u in requests if not u.startswith(("file://", "data:", "blob:", "about:"))] == []
+    assert set(counts) == {"healthy", "warning", "critical", "unknown"}
     for h, shown in counts.items():
-        assert shown == f"{sum(v == h for v in models.values())} {h}"
+        assert shown == f"{sum(v.lower() == h for v in models.values())} {h}"
     for t in history.failing_tests():
         assert graph.nodes[t]["name"] in text  # failing tests, with their messages
         message = history.result[t][0].get("message")

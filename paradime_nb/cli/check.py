@@ -8,11 +8,15 @@ from ..metadata.check import THRESHOLDS
 from .common import EXIT_CODES_HELP, EXIT_FOUND, EXIT_OK, console, handle_errors, open_client, source_options
 from .formats import FORMATS, print_text, render
 
+#: ``--fail-on`` words -> the health they mean (lower case on the command line whatever
+#: the API's spelling).
+FAIL_ON = {health.lower(): health for health in THRESHOLDS}
+
 
 @click.command("check", epilog=EXIT_CODES_HELP)
 @click.argument("schedules", nargs=-1, required=True, metavar="SCHEDULE...")
-@click.option("--fail-on", type=click.Choice(THRESHOLDS), default=THRESHOLDS[0], show_default=True,
-              help="Exit 1 when a node is this unhealthy or worse.")
+@click.option("--fail-on", type=click.Choice(tuple(FAIL_ON), case_sensitive=False), default=next(iter(FAIL_ON)),
+              show_default=True, help="Exit 1 when a node is this unhealthy or worse.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text (terminal), json (one document), junit (JUnit XML), github (workflow annotations).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
@@ -25,6 +29,7 @@ def command(schedules: tuple[str, ...], fail_on: str, fmt: str, output: str | No
     node is healthy, warning, critical or unknown (never run; never fails a check).
 
     One call per schedule into client.metadata.get_health_check."""
+    fail_on = FAIL_ON[fail_on.lower()]
     with open_client(source) as client:
         checks = []
         for name in schedules:

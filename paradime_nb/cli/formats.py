@@ -17,6 +17,7 @@ from ..metadata.check import CRITICAL, HEALTH_ORDER, HEALTHY, UNKNOWN, WARNING, 
 
 FORMATS = ("text", "json", "junit", "github")
 JSON_VERSION = 1
+ANNOTATION_ERROR, ANNOTATION_WARNING = "error", "warning"  # GitHub's workflow-command levels
 _STYLE = {CRITICAL: "bold red", WARNING: "yellow", UNKNOWN: "dim", HEALTHY: "green"}
 _NODE_FIELDS = ("unique_id", "name", "resource_type", "health_status", "status", "run_id", "reasons", "message",
                 "severity", "failures", "tested_node_name", "original_file_path")
@@ -129,7 +130,7 @@ def github(checks: Sequence[HealthCheck], threshold: str) -> str:
     for c in checks:
         failing = {n.unique_id for n in c.at_or_above(threshold)}
         for n in c.unhealthy:
-            level = "error" if n.unique_id in failing else "warning"
+            level = ANNOTATION_ERROR if n.unique_id in failing else ANNOTATION_WARNING
             title = f"{c.schedule_name}: {n.kind} {n.name} is {n.health_status}"
             body = "; ".join(n.reasons) or (n.status or "")
             if n.problem_message:

@@ -25,6 +25,7 @@ _BY_RANK = {rank: health for health, rank in HEALTH_RANK.items()}
 #: The thresholds a check can fail on, mildest last.
 THRESHOLDS = (CRITICAL, WARNING)
 TEST_TYPES = ("test", "unit_test")
+_ORIGINS_SHOWN = 5
 SOURCE_TYPE = "source"
 #: The kinds a check reports on, in the order a report lists them.
 KINDS = ("model", "seed", "snapshot", SOURCE_TYPE, "exposure", "test")
@@ -106,7 +107,7 @@ class HealthCheck:
 
 def health_check(store: Store, schedule_name: str) -> HealthCheck:
     ensure_health(store, schedule_name)
-    nodes = [_node(r) for r in rows(store, "health_check", schedule_name=schedule_name)]
+    nodes = [_node(r) for r in rows(store, "health_check", schedule_name=schedule_name, critical=CRITICAL)]
     latest = rows(store, "latest_run", schedule_name=schedule_name)
     return HealthCheck(schedule_name, RunSummary(**latest[0]) if latest else None, ResultList(nodes, CheckedNode))
 
@@ -124,12 +125,21 @@ def _node(r: dict[str, Any]) -> CheckedNode:
             reasons = _downstream_reasons(r)
         else:
             reasons = _reasons(r)
+            if r["upstream_origins"] and (r["upstream_critical"] or r["upstream_source_error"] or r["upstream_source_warn"]):
+                reasons.append(_origins(r["upstream_origins"]))
     return CheckedNode(
         unique_id=r["unique_id"], name=_display_name(r), resource_type=kind, health_status=health,
         status=r["status"], run_id=r["run_id"], message=r["message"], reasons=reasons if health != HEALTHY else [],
         severity=r["severity"], failures=r["failures"], tested_node_name=r["tested_node_name"],
         package_name=r["package_name"], original_file_path=r["original_file_path"],
     )
+
+
+def _origins(names: list[str]) -> str:
+    """The ancestors that are unhealthy on their own (critical, or a stale source)."""
+    shown = names[:_ORIGINS_SHOWN]
+    more = len(names) - len(shown)
+    return "because of upstream " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _display_name(r: dict[str, Any]) -> str:
