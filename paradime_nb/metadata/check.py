@@ -74,10 +74,9 @@ class HealthCheck:
     nodes: ResultList[CheckedNode]
 
     def at_or_above(self, threshold: str = CRITICAL) -> ResultList[CheckedNode]:
-        """Nodes whose health is ``threshold`` or worse, worst first."""
-        if threshold not in HEALTH_RANK:
-            raise ValueError(f"threshold must be one of {', '.join(THRESHOLDS)}, not {threshold!r}")
-        floor = HEALTH_RANK[threshold]
+        """Nodes whose health is ``threshold`` (critical or warning, any letter case) or worse,
+        worst first."""
+        floor = HEALTH_RANK[_health_named(threshold)]
         found = [n for n in self.nodes if n.rank >= floor]
         return ResultList(sorted(found, key=lambda n: (-n.rank, KINDS.index(n.kind) if n.kind in KINDS else 99,
                                                        n.name, n.unique_id)), CheckedNode)
@@ -103,6 +102,14 @@ class HealthCheck:
 
     def _repr_html_(self) -> str:
         return self.unhealthy._repr_html_()
+
+
+def _health_named(name: str) -> str:
+    """The health ``name`` spells, in any letter case (``"critical"``, ``"Critical"``)."""
+    for health in THRESHOLDS:
+        if isinstance(name, str) and name.lower() == health.lower():
+            return health
+    raise ValueError(f"threshold must be one of {', '.join(THRESHOLDS)}, not {name!r}")
 
 
 def health_check(store: Store, schedule_name: str) -> HealthCheck:
