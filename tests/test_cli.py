@@ -230,6 +230,12 @@ def test_sync_is_idempotent_one_request_per_schedule(home, server, runs_until_fa
     assert second.returncode == 0 and "nothing new" in second.stdout
     delta = {k: v - before.get(k, 0) for k, v in server.counts.items() if v != before.get(k, 0)}
     assert delta == {"listBoltRuns": 1}, delta
+    before = dict(server.counts)
+    every = run_cli("sync", "--all", "--runs", "3", "--store", str(store), env=env)
+    assert every.returncode == 0 and "synced 1 schedule(s): nothing new" in every.stdout
+    delta = {k: v - before.get(k, 0) for k, v in server.counts.items() if v != before.get(k, 0)}
+    # --all lists the schedules first (active and inactive: two listings), then one per schedule
+    assert delta == {"listBoltSchedules": 2, "listBoltRuns": 1}, delta
     count = run_cli("sql", "SELECT count(*) AS n FROM runs", "--store", str(store), "--offline", "--format", "json")
     assert json.loads(count.stdout) == [{"n": 3}]
     offline = run_cli("check", "jaffle-daily", "--store", str(store), "--offline", "--format", "json")
