@@ -5,7 +5,17 @@ from __future__ import annotations
 import click
 
 from ..metadata.check import THRESHOLDS
-from .common import EXIT_CODES_HELP, EXIT_FOUND, EXIT_OK, console, handle_errors, open_client, source_options
+from .common import (
+    EXIT_CODES_HELP,
+    EXIT_FOUND,
+    EXIT_OK,
+    SourceOptions,
+    console,
+    handle_errors,
+    open_client,
+    source_options,
+    write_text,
+)
 from .formats import FORMATS, print_text, render
 
 #: ``--fail-on`` words -> the health they mean (lower case on the command line whatever
@@ -23,7 +33,7 @@ FAIL_ON = {health.lower(): health for health in THRESHOLDS}
               help="Write the output to FILE (its folder is created) instead of stdout.")
 @source_options
 @handle_errors
-def command(schedules: tuple[str, ...], fail_on: str, fmt: str, output: str | None, source) -> None:
+def command(schedules: tuple[str, ...], fail_on: str, fmt: str, output: str | None, source: SourceOptions) -> None:
     """Check SCHEDULE's health: every model, seed, snapshot, source, exposure and test of the
     latest manifest, with the latest finished run loaded first (unless --offline). Each
     node is healthy, warning, critical or unknown (never run; never fails a check).
@@ -38,8 +48,6 @@ def command(schedules: tuple[str, ...], fail_on: str, fmt: str, output: str | No
             checks.append(client.metadata.get_health_check(name))
     failed = any(c.failed(fail_on) for c in checks)
     if output is not None:
-        from .report import write_text  # noqa: PLC0415
-
         write_text(output, render(fmt, checks, fail_on) + "\n")
     elif fmt == "text":
         print_text(console(), checks, fail_on)

@@ -204,3 +204,14 @@ def days_or_runs(runs: int | None, days: float | None, default_runs: int | None 
     if days is not None:
         return None, days
     return (runs if runs is not None else default_runs), None
+
+
+def write_text(path: str, text: str) -> None:
+    """Write ``text`` to ``path``, creating its folder; a one-line error otherwise."""
+    try:
+        folder = os.path.dirname(os.path.abspath(path))
+        os.makedirs(folder, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None

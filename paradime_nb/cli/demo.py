@@ -30,7 +30,8 @@ def command(report_path: str | None) -> None:
         print_text(console(), [client.metadata.get_health_check(DEMO_SCHEDULE)], WARNING)
         if report_path:
             from ..notebook.widgets.report import health_report_html  # noqa: PLC0415
-            from .report import DEFAULT_DAYS, write_text  # noqa: PLC0415
+            from .common import write_text  # noqa: PLC0415
+            from .report import DEFAULT_DAYS  # noqa: PLC0415
 
             write_text(report_path, health_report_html(client.metadata, DEMO_SCHEDULE, DEFAULT_DAYS))
             click.echo(f"wrote {report_path}")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
-from .common import EXIT_CODES_HELP, CliError, handle_errors, open_client, source_options
+from .common import EXIT_CODES_HELP, SourceOptions, handle_errors, open_client, source_options, write_text
 
 DEFAULT_DAYS = 30.0
 
@@ -21,7 +19,7 @@ DEFAULT_DAYS = 30.0
 @click.option("--runs", type=click.IntRange(min=1), help="Load the latest N finished runs instead of the last D days'.")
 @source_options
 @handle_errors
-def command(schedule: str, output: str, days: float, runs: int | None, source) -> None:
+def command(schedule: str, output: str, days: float, runs: int | None, source: SourceOptions) -> None:
     """Write SCHEDULE's health report: the health card, failing and warning tests with
     messages, stale sources, the lineage of every unhealthy node, the slowest models,
     performance over the window and test history with flaky tests. Every script and
@@ -40,13 +38,3 @@ def command(schedule: str, output: str, days: float, runs: int | None, source) -
     write_text(output, page)
     click.echo(f"wrote {output} ({len(page.encode()) / 1e6:.1f} MB)")
 
-
-def write_text(path: str, text: str) -> None:
-    """Write ``text`` to ``path``, creating its folder; a one-line error otherwise."""
-    try:
-        folder = os.path.dirname(os.path.abspath(path))
-        os.makedirs(folder, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import console, handle_errors, open_client, source_options
+from .common import SourceOptions, console, handle_errors, open_client, source_options
 from .tables import print_frame
 
 
@@ -15,7 +15,7 @@ from .tables import print_frame
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
 @source_options
 @handle_errors
-def command(schedule: str, limit: int, days: float | None, fmt: str, source) -> None:
+def command(schedule: str, limit: int, days: float | None, fmt: str, source: SourceOptions) -> None:
     """SCHEDULE's runs, newest first, with `loaded` telling which are in the store
     (`client.metadata.list_runs`; nothing is downloaded). With --offline, the stored runs."""
     with open_client(source) as client:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import console, handle_errors, open_client, source_options
+from .common import SourceOptions, console, handle_errors, open_client, source_options
 from .tables import print_frame
 
 
@@ -12,7 +12,7 @@ from .tables import print_frame
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
 @source_options
 @handle_errors
-def command(fmt: str, source) -> None:
+def command(fmt: str, source: SourceOptions) -> None:
     """The schedules with their latest run (id, state, start). One listing call, then one
     `list_runs(schedule, limit=1)` per schedule; with --offline, what the store holds."""
     import pandas as pd  # noqa: PLC0415

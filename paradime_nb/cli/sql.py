@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import CliError, console, days_or_runs, handle_errors, open_client, source_options
+from .common import CliError, SourceOptions, console, days_or_runs, handle_errors, open_client, source_options
 from .tables import TABLE_FORMATS, print_frame
 
 
@@ -17,7 +17,7 @@ from .tables import TABLE_FORMATS, print_frame
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True)
 @source_options
 @handle_errors
-def command(query: str, schedules: tuple[str, ...], runs: int | None, days: float | None, fmt: str, source) -> None:
+def command(query: str, schedules: tuple[str, ...], runs: int | None, days: float | None, fmt: str, source: SourceOptions) -> None:
     """Run SQL on the store (tables and views: see the README) and print the rows.
 
     `--store FILE --offline` opens the file read-only, so no statement can change it; else

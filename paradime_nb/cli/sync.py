@@ -16,7 +16,15 @@ from typing import Any
 
 import click
 
-from .common import EXIT_CODES_HELP, days_or_runs, handle_errors, is_terminal, open_client, source_options
+from .common import (
+    EXIT_CODES_HELP,
+    SourceOptions,
+    days_or_runs,
+    handle_errors,
+    is_terminal,
+    open_client,
+    source_options,
+)
 
 DEFAULT_RUNS = 10
 
@@ -31,7 +39,7 @@ DEFAULT_RUNS = 10
 @source_options
 @handle_errors
 def command(schedules: tuple[str, ...], all_schedules: bool, runs: int | None, days: float | None,
-            include_running: bool, progress: bool | None, source) -> None:
+            include_running: bool, progress: bool | None, source: SourceOptions) -> None:
     """Load SCHEDULE's new runs (or --all schedules') into --store FILE.duckdb.
 
     One `client.metadata.load` per schedule."""
