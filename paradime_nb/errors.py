@@ -137,3 +137,13 @@ class AmbiguousNodeError(ParadimeNbError):
 
 class SelectorError(ParadimeNbError):
     """A dbt graph selector that cannot be parsed."""
+
+
+class InvalidArgumentError(ParadimeNbError, ValueError):
+    """An argument of the API out of its range or of the wrong type (``depth=-1``,
+    ``days=0``, ``limit="ten"``); a ``ValueError`` too, for code that catches those."""
+
+
+class QueryError(ParadimeNbError):
+    """User SQL that DuckDB refused, or parameters that do not match its placeholders;
+    the message is one line (DuckDB's own first line where it has one)."""

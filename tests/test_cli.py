@@ -168,7 +168,7 @@ def test_check_saved_runs_failing_run_against_oracle(home, runs_until_failing, t
     assert {n["unique_id"] for n in schedule["unhealthy"]} == unhealthy(exp)
     h = History([r for r in read_runs(runs_until_failing / "jaffle-daily") if r.run_id == FAILING_RUN])
     own, g = h.own_health(), h.graph
-    origins = {u for u, health in own.items() if health == "critical" or (
+    origins = {u for u, health in own.items() if health.lower() == "critical" or (
         g.rtype(u) == "source" and h.fresh_status(u) not in (None, "pass"))}
     for n in schedule["unhealthy"]:
         named = [r for r in n["reasons"] if r.startswith("because of upstream ")]

@@ -26,6 +26,7 @@ NODE_COLUMNS = (
     "loader", "loaded_at_field", "warn_after_count", "warn_after_period", "warn_after_seconds",
     "error_after_count", "error_after_period", "error_after_seconds", "freshness_filter",
     "exposure_type", "exposure_label", "exposure_url", "maturity", "checksum",
+    "raw_code", "compiled_code",
 )
 EDGE_COLUMNS = ("parent_id", "child_id")
 TEST_COLUMNS = (
@@ -209,6 +210,7 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
         text(node.get("url")) if is_exposure else None,
         text(node.get("maturity")),
         text(checksum.get("checksum")) if isinstance(checksum, dict) else text(checksum),
+        *(_code(node) if rtype not in _TESTS else _NO_CODE),
     ))
 
     parents = dict_or_empty(node.get("depends_on")).get("nodes")
@@ -219,6 +221,20 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
 
     if rtype in ("test", "unit_test"):
         _add_test(out, uid, rtype, node, config, parents)
+
+
+# Code is kept for every node but tests: tests are most of a large project's nodes and their
+# SQL is generated. The whole config and the documented columns are not kept (re-encoded
+# JSON costs memory on large manifests: the 200 MB manifest test measures it); the SDK's
+# `config` and `columns` are built in the views from what is stored.
+_TESTS = frozenset({"test", "unit_test"})
+_NO_CODE = (None, None)
+
+
+def _code(node: dict) -> tuple[str | None, str | None]:
+    raw = node.get("raw_code") if "raw_code" in node else node.get("raw_sql")
+    compiled = node.get("compiled_code") if "compiled_code" in node else node.get("compiled_sql")
+    return text(raw) or None, text(compiled) or None
 
 
 def _owner(node: dict, meta: Any) -> str | None:

@@ -13,7 +13,8 @@ from datetime import date, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from ..metadata.check import CRITICAL, HEALTH_ORDER, HEALTHY, UNKNOWN, WARNING, CheckedNode, HealthCheck
+from ..metadata.check import CheckedNode, HealthCheck
+from ..vocabulary import CRITICAL, HEALTH_DISPLAY_ORDER, HEALTHY, UNKNOWN, WARNING
 
 FORMATS = ("text", "json", "junit", "github")
 JSON_VERSION = 1
@@ -187,10 +188,10 @@ def print_text(console: Any, checks: Sequence[HealthCheck], threshold: str) -> N
         console.print(f"{head}  {verdict}")
         counts = Table(show_edge=False, box=None, pad_edge=False)
         counts.add_column("kind")
-        for h in HEALTH_ORDER:
+        for h in HEALTH_DISPLAY_ORDER:
             counts.add_column(h, justify="right", style=_STYLE.get(h, ""))
         for kind, by_health in c.counts().items():
-            counts.add_row(kind, *(str(by_health.get(h, 0)) for h in HEALTH_ORDER))
+            counts.add_row(kind, *(str(by_health.get(h, 0)) for h in HEALTH_DISPLAY_ORDER))
         console.print(counts)
         if c.unhealthy:
             table = Table(show_edge=False, box=None, pad_edge=False, title_justify="left")

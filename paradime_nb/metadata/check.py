@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..store import Store
-from .health import HEALTH_ORDER, _reasons
+from ..vocabulary import CRITICAL, HEALTH_DISPLAY_ORDER, HEALTH_PROBLEMS, HEALTHY, UNKNOWN, WARNING
+from .health import _reasons
 from .health_cache import ensure_health
 from .queries import rows
 from .results import ResultList, RunSummary
 
-HEALTHY, WARNING, CRITICAL, UNKNOWN = HEALTH_ORDER
+HEALTH_ORDER = HEALTH_DISPLAY_ORDER
 #: How bad each health is; a threshold means "this rank or worse".
 HEALTH_RANK = {HEALTHY: 0, UNKNOWN: 1, WARNING: 2, CRITICAL: 3}
 _BY_RANK = {rank: health for health, rank in HEALTH_RANK.items()}
 #: The thresholds a check can fail on, mildest last.
-THRESHOLDS = (CRITICAL, WARNING)
+THRESHOLDS = HEALTH_PROBLEMS
 TEST_TYPES = ("test", "unit_test")
 _ORIGINS_SHOWN = 5
 SOURCE_TYPE = "source"
@@ -114,7 +115,7 @@ def _health_named(name: str) -> str:
 
 def health_check(store: Store, schedule_name: str) -> HealthCheck:
     ensure_health(store, schedule_name)
-    nodes = [_node(r) for r in rows(store, "health_check", schedule_name=schedule_name, critical=CRITICAL)]
+    nodes = [_node(r) for r in rows(store, "health_check", schedule_name=schedule_name)]
     latest = rows(store, "latest_run", schedule_name=schedule_name)
     return HealthCheck(schedule_name, RunSummary(**latest[0]) if latest else None, ResultList(nodes, CheckedNode))
 

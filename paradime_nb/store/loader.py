@@ -131,7 +131,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
                 elif used:
                     result_count = len(parsed.results["unique_id"])
                     prepared.add(
-                        "dbt_run_results", parsed.results,
+                        "node_results", parsed.results,
                         command_index=cmd.index, dbt_command=dbt_command, invocation_id=parsed.invocation_id,
                     )
             elif isinstance(parsed, ParsedFreshness):
@@ -146,7 +146,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
     prepared.add("artifacts", artifacts)
     names: dict[str, tuple[str | None, str | None]] = {}
     if manifest is not None:
-        prepared.add("model_metadata", manifest.nodes)
+        prepared.add("manifest_nodes", manifest.nodes)
         prepared.add("node_edges", manifest.edges)
         prepared.add("test_metadata", manifest.tests)
         nodes = manifest.nodes
@@ -156,7 +156,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
     for index, parsed in freshness_parts:
         ids = parsed.results["unique_id"]
         prepared.add(
-            "dbt_source_freshness_results",
+            "freshness_results",
             {
                 **parsed.results,
                 "source_name": [names.get(u, (None, None))[0] for u in ids],

@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS runs (
     description VARCHAR,
     notes VARCHAR[],
     dbt_version VARCHAR,
-    manifest_command_index INTEGER,   -- which command's manifest model_metadata holds
+    manifest_command_index INTEGER,   -- which command's manifest manifest_nodes holds
     node_count INTEGER,               -- nodes in that manifest (0: the run left none)
     loaded_at TIMESTAMP,
     PRIMARY KEY (schedule_name, run_id)
@@ -74,7 +74,9 @@ CREATE TABLE IF NOT EXISTS artifacts (
     note VARCHAR
 );
 
-CREATE TABLE IF NOT EXISTS dbt_run_results (
+-- Results of node-executing commands. Read them through the view dbt_run_results (the
+-- paradime-io SDK's name, with the node's manifest fields beside each result).
+CREATE TABLE IF NOT EXISTS node_results (
     schedule_name VARCHAR NOT NULL,
     run_id BIGINT NOT NULL,
     command_index INTEGER NOT NULL,
@@ -96,7 +98,8 @@ CREATE TABLE IF NOT EXISTS dbt_run_results (
     invocation_id VARCHAR
 );
 
-CREATE TABLE IF NOT EXISTS dbt_source_freshness_results (
+-- `dbt source freshness` results; the view dbt_source_freshness_results adds the SDK's columns.
+CREATE TABLE IF NOT EXISTS freshness_results (
     schedule_name VARCHAR NOT NULL,
     run_id BIGINT NOT NULL,
     command_index INTEGER NOT NULL,
@@ -122,8 +125,9 @@ CREATE TABLE IF NOT EXISTS dbt_source_freshness_results (
 );
 
 -- The run's manifest nodes: models, seeds, snapshots, tests, unit tests, sources,
--- exposures (and analyses, metrics, semantic models, saved queries, functions).
-CREATE TABLE IF NOT EXISTS model_metadata (
+-- exposures (and analyses, metrics, semantic models, saved queries, functions). The view
+-- model_metadata adds depends_on, parents and children from node_edges.
+CREATE TABLE IF NOT EXISTS manifest_nodes (
     schedule_name VARCHAR NOT NULL,
     run_id BIGINT NOT NULL,
     unique_id VARCHAR NOT NULL,
@@ -164,7 +168,9 @@ CREATE TABLE IF NOT EXISTS model_metadata (
     exposure_label VARCHAR,
     exposure_url VARCHAR,
     maturity VARCHAR,
-    checksum VARCHAR
+    checksum VARCHAR,
+    raw_code VARCHAR,                 -- models, seeds, snapshots, ... (not tests)
+    compiled_code VARCHAR
 );
 
 -- depends_on edges of the run's manifest: parent -> child, sources and exposures included.

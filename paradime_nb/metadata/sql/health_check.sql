@@ -14,15 +14,15 @@ WITH RECURSIVE parents AS (
     WHERE e.schedule_name = $schedule_name
     GROUP BY e.child_id
 ),
--- What made a node unhealthy from upstream: every ancestor that is critical on
--- its own ($critical: the API's spelling) or a source whose freshness is not pass.
+-- What made a node unhealthy from upstream: every ancestor that is critical on its own,
+-- or a source that is stale (or whose check failed).
 origins AS (
     SELECT unique_id AS origin_id,
         CASE WHEN resource_type = 'source' THEN coalesce(source_name || '.', '') || name ELSE name END AS origin_name
     FROM paradime_cache.node_health
     WHERE schedule_name = $schedule_name
       AND resource_type IN ('model', 'seed', 'snapshot', 'source')
-      AND (own_health = $critical OR (resource_type = 'source' AND status IS NOT NULL AND status <> 'pass'))
+      AND (own_health = {{CRITICAL}} OR (resource_type = 'source' AND status IN {{STALE_FRESHNESS}}))
 ),
 walk_edges AS (
     SELECT e.parent_id, e.child_id
@@ -67,8 +67,8 @@ SELECT t.unique_id, coalesce(m.name, t.unique_id), m.resource_type, m.package_na
     r.status, r.run_id, r.message, coalesce(t.severity, 'error'), r.failures, tg.tested_node_name,
     0, 0, 0, FALSE, FALSE, FALSE, NULL, NULL, NULL, [],
     NULL,
-    CASE WHEN r.status IN ('fail', 'error', 'runtime error') AND coalesce(t.severity, 'error') = 'error' THEN 3
-         WHEN r.status IN ('fail', 'error', 'runtime error', 'warn', 'skipped') THEN 2
+    CASE WHEN r.status IN {{FAILING_TEST_STATUSES}} AND coalesce(t.severity, 'error') = 'error' THEN 3
+         WHEN r.status IN {{PROBLEM_TEST_STATUSES}} OR r.status = 'skipped' THEN 2
          WHEN r.status IS NULL THEN 1
          ELSE 0 END,
     m.original_file_path, []

@@ -13,7 +13,7 @@ from types import ModuleType
 
 #: Subcommands in the order ``%paradime?`` lists them.
 NAMES = (
-    "connect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
+    "connect", "disconnect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
     "lineage", "slowest", "perf", "history", "query",
 )
 
