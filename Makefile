@@ -22,12 +22,14 @@ install: $(VENV)/.installed
 # The main job on the bundled demo data: load every demo run, print the health summary,
 # then execute notebooks/quickstart.ipynb and write its HTML next to it.
 demo: $(VENV)/.installed
-	$(PY) -m paradime_nb demo
+	$(PY) -m paradime_nb demo --report notebooks/demo_report.html
 	$(PY) scripts/run_quickstart.py
 
+# The whole suite on .venv's DuckDB (2.x), then the store/metadata/CLI core on 1.5.x.
 test: $(VENV)/.installed-test
 	sh scripts/ensure_chromium.sh
 	$(PY) -m pytest -n auto --dist loadgroup -q
+	$(PY) scripts/duckdb_matrix.py
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	$(PIP) install -e '.[notebook,test,bench]'

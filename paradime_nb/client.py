@@ -15,7 +15,8 @@ class Paradime:
     ``Paradime.from_path(path)`` reads a saved-runs folder or a dbt target folder;
     ``Paradime.demo()`` reads the bundled demo runs.
 
-    ``database`` is ``":memory:"`` (default) or a file that keeps history between kernels.
+    ``database`` is ``":memory:"`` (default) or a file that keeps history between kernels,
+    or a ``Store`` already opened (read-only, or after waiting for another process's lock).
     """
 
     def __init__(
@@ -24,7 +25,7 @@ class Paradime:
         api_secret: str | None = None,
         api_endpoint: str | None = None,
         workspace_uid: str | None = None,
-        database: str | Path = ":memory:",
+        database: str | Path | Store = ":memory:",
         *,
         cache_dir: str | Path | None = None,
         strict: bool = False,
@@ -39,13 +40,14 @@ class Paradime:
         )
         self._setup(source, database, strict, read_only)
 
-    def _setup(self, source: RunSource | None, database: str | Path, strict: bool, read_only: bool = False) -> None:
+    def _setup(self, source: RunSource | None, database: str | Path | Store, strict: bool,
+               read_only: bool = False) -> None:
         self.source = source
-        self.store = Store(database, read_only=read_only)
+        self.store = database if isinstance(database, Store) else Store(database, read_only=read_only)
         self.metadata = MetadataClient(self.store, source, strict=strict)
 
     @classmethod
-    def from_source(cls, source: RunSource | None, database: str | Path = ":memory:", *, strict: bool = False,
+    def from_source(cls, source: RunSource | None, database: str | Path | Store = ":memory:", *, strict: bool = False,
                     read_only: bool = False) -> Paradime:
         """A client over any ``RunSource`` (or none: analyses over an existing store file).
         ``read_only=True`` opens a store file without taking DuckDB's write lock, so several
@@ -55,14 +57,14 @@ class Paradime:
         return self
 
     @classmethod
-    def from_path(cls, path: str | Path, database: str | Path = ":memory:", *, schedule_name: str | None = None,
+    def from_path(cls, path: str | Path, database: str | Path | Store = ":memory:", *, schedule_name: str | None = None,
                   strict: bool = False, read_only: bool = False) -> Paradime:
         """A saved-runs folder (one schedule or several), or a dbt project / ``target/`` folder
         (one schedule, named after the folder unless ``schedule_name`` is given)."""
         return cls.from_source(open_path(path, schedule_name), database, strict=strict, read_only=read_only)
 
     @classmethod
-    def demo(cls, database: str | Path = ":memory:", *, read_only: bool = False) -> Paradime:
+    def demo(cls, database: str | Path | Store = ":memory:", *, read_only: bool = False) -> Paradime:
         """The bundled demo: 12 daily runs of the schedule ``jaffle-daily``."""
         return cls.from_source(DemoSource(), database, read_only=read_only)
 

@@ -1,4 +1,4 @@
-"""The text health summary printed by ``python -m paradime_nb demo``: the same answers a
+"""The text health summary printed by ``paradime-nb demo``: the same answers a
 notebook gets from ``client.metadata``, laid out for a terminal."""
 
 from __future__ import annotations
@@ -12,15 +12,6 @@ if TYPE_CHECKING:
     from .metadata import MetadataClient
 
 WIDTH = 100
-
-
-def print_demo_summary() -> None:
-    from .client import Paradime
-
-    with Paradime.demo() as client:
-        report = client.metadata.load("jaffle-daily", runs=100, progress=False)
-        print(report)
-        print(health_summary(client.metadata, "jaffle-daily"))
 
 
 def health_summary(metadata: MetadataClient, schedule_name: str) -> str:

@@ -10,7 +10,7 @@ import duckdb
 from ..errors import NotLoadedError, QueryError
 from ..sources.model import RunSource, ScheduleInfo
 from ..store import Store
-from . import arguments, dbt_tests, freshness, health, history, lineage, performance, selectors
+from . import arguments, check, dbt_tests, freshness, health, history, lineage, performance, selectors
 from .forensics import critical_path as run_path
 from .forensics import replay as run_replay
 from .forensics import run_diff
@@ -192,6 +192,14 @@ class MetadataClient(SdkNames):
         tests that ran and were not skipped), sources checked / pass / warn / error, the
         latest loaded run (id, state, start, end, duration) and the 5 slowest models."""
         return health.dashboard(self._store, self.ensure_loaded(schedule_name))
+
+    def get_health_check(self, schedule_name: str) -> check.HealthCheck:
+        """Every model, seed, snapshot, source, exposure and test of the latest manifest with
+        its health and reasons in words; ``.at_or_above("warning")`` and ``.unhealthy`` pick
+        the nodes an alert is about, ``.counts()`` counts them by kind and health. A test is
+        critical when it failed or errored with severity error, a warning when it warned,
+        failed with severity warn or was skipped, unknown when never run."""
+        return check.health_check(self._store, self.ensure_loaded(schedule_name))
 
     def get_models_with_failing_tests(self, schedule_name: str) -> ResultList[FailingModel]:
         """Models with at least one test whose latest status is fail or error, with those tests."""

@@ -18,7 +18,7 @@ CREATE OR REPLACE MACRO paradime_iso_utc(x) AS
          THEN TRY_CAST(regexp_replace(x, '([T ][0-9]{2}:[0-9]{2})([Z+-])', '\1:00\2') AS TIMESTAMPTZ) AT TIME ZONE 'UTC'
          ELSE TRY_CAST(x AS TIMESTAMP) END;
 CREATE OR REPLACE MACRO paradime_utc(x) AS
-    list_filter([paradime_iso_utc(x)], t -> t BETWEEN TIMESTAMP '0001-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999')[1];
+    list_filter([paradime_iso_utc(x)], lambda t: t BETWEEN TIMESTAMP '0001-01-01' AND TIMESTAMP '9999-12-31 23:59:59.999999')[1];
 """
 
 TABLE_COLUMNS = """
