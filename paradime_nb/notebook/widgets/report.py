@@ -17,7 +17,8 @@ from .health import HealthReport, static_html
 from .lineage import lineage_graph
 from .perf import performance_view
 from .style import FONT
-from .table import table_html, with_bundle
+from .assets import LIBRARIES
+from .table import table_html
 
 if TYPE_CHECKING:
     from ...metadata import MetadataClient
@@ -57,7 +58,7 @@ def health_report_html(metadata: MetadataClient, schedule_name: str, days: float
         f"<title>{escape(slug)}: dbt health report</title><style>{_PAGE_STYLE}</style></head><body>"
         f"<h1>{escape(slug)}: dbt health report</h1>"
         f"<div class='paradime-meta'>{meta}; generated {generated} by paradime-nb</div>"
-        f"{with_bundle('')}{body}</body></html>"
+        f"{LIBRARIES['datatables']()}{body}</body></html>"
     )
 
 
@@ -87,7 +88,7 @@ def _lineage(metadata: MetadataClient, slug: str, unhealthy: list[Any]) -> str:
                           title=f"upstream and downstream of {names}")
     listed = "".join(f"<li><b>{escape(n.name)}</b> ({escape(n.kind)}, {escape(n.health_status)}): "
                      f"{escape('; '.join(n.reasons))}</li>" for n in roots)
-    return f"{graph.html}<ul class='paradime-unhealthy'>{listed}</ul>"
+    return f"{graph.page()}<ul class='paradime-unhealthy'>{listed}</ul>"
 
 
 def _slowest(metadata: MetadataClient, slug: str) -> str:
