@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NotLoadedError
 from ..sources.model import RunSource, ScheduleInfo, days_ago
 from ..store import Store
-from . import dbt_tests, freshness, health, history, lineage, performance, selectors
+from . import catalog_history, dbt_tests, freshness, health, history, lineage, performance, quality, selectors
 from .loading import LoadReport, load_runs
+from .quality_results import Coverage, OwnerHealth, Recommendations, RelationStats, SchemaChanges
 from .queries import frame as _frame
 from .queries import rows as _rows
 from .results import (
@@ -30,6 +31,8 @@ from .results import (
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .rules import StagingLayer
 
 _SCHEDULE_PARAM = re.compile(r"\$schedule_name\b")
 
@@ -220,6 +223,43 @@ class MetadataClient:
         """The stored runs, newest first (``last``: how many; None: all): commands, nodes
         ok / errored / skipped, tests by status, sources by freshness, and what failed."""
         return history.run_history(self._store, self.ensure_loaded(schedule_name), last)
+
+    # --- project quality and the warehouse side (quality.py, catalog_history.py) --------
+
+    def get_coverage(self, schedule_name: str, by: str | None = None) -> Coverage:
+        """Test and documentation coverage of the latest manifest: models with a data test,
+        with a primary-key test, documented; columns tested and documented; sources with
+        freshness; counts and percents overall and, with ``by`` ("folder", "tag", "owner",
+        "package"), per group (a model with two tags counts in both)."""
+        return quality.coverage(self._store, self.ensure_loaded(schedule_name), by)
+
+    def get_recommendations(
+        self,
+        schedule_name: str,
+        rules: Iterable[str] | None = None,
+        thresholds: Mapping[str, float] | None = None,
+        staging: StagingLayer | None = None,
+    ) -> Recommendations:
+        """One finding per rule broken (``metadata.rules.RULES``: id, severity, threshold),
+        with node, reason and fix; ``rules`` picks rule ids, ``thresholds`` overrides
+        thresholds by rule id, ``staging`` says how the staging layer is recognised. A rule
+        needing a field the manifest's schema version lacks is reported not applicable."""
+        return quality.recommendations(self._store, self.ensure_loaded(schedule_name), rules, thresholds, staging)
+
+    def get_health_by_owner(self, schedule_name: str) -> ResultList[OwnerHealth]:
+        """Health counts and unhealthy nodes per owner (``meta.owner`` or
+        ``config.meta.owner``, else the group's owner, else an exposure's owner)."""
+        return quality.health_by_owner(self._store, self.ensure_loaded(schedule_name))
+
+    def get_relation_stats(self, schedule_name: str, days: float = 30) -> RelationStats:
+        """Per relation, row count and bytes (where the adapter reports them) over the runs
+        of the last ``days`` days that wrote a catalog, first against last."""
+        return catalog_history.relation_stats(self._store, self.ensure_loaded(schedule_name), days)
+
+    def get_schema_changes(self, schedule_name: str, days: float = 30) -> SchemaChanges:
+        """Relations added or gone, columns added, removed or retyped, between each catalog
+        of the last ``days`` days and the catalog before it."""
+        return catalog_history.schema_changes(self._store, self.ensure_loaded(schedule_name), days)
 
     # --- helpers for the analyses -----------------------------------------------------
 

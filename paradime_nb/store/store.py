@@ -23,7 +23,7 @@ from .loader import PreparedRun
 SCHEMA_VERSION = "1"
 RUN_TABLES = (
     "commands", "artifacts", "dbt_run_results", "dbt_source_freshness_results", "model_metadata",
-    "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
+    "node_edges", "test_metadata", "catalog_nodes", "catalog_columns", "manifest_columns",
 )
 # A run stored in one of these states is replaced when loaded again: it was still going.
 UNFINISHED_STATES = ("STARTING", "RUNNING", "QUEUED", "PENDING")

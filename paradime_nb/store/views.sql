@@ -244,3 +244,7 @@ LEFT JOIN inherited i ON i.schedule_name = b.schedule_name AND i.node_id = b.uni
 -- executed it, its tests, and its health.
 CREATE OR REPLACE VIEW models_with_tests AS
 SELECT * EXCLUDE (resource_type, source_name) FROM node_health WHERE resource_type = 'model';
+
+-- Columns the latest manifest declares (YAML: descriptions, declared types).
+CREATE OR REPLACE VIEW latest_manifest_columns AS
+SELECT c.* FROM manifest_columns c JOIN latest_manifest_runs USING (schedule_name, run_id);
