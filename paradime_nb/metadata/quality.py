@@ -143,6 +143,10 @@ def recommendations(
                                         f"not applicable: manifest v{version} has no {rule.requires} "
                                         f"(from v{since})"))
             continue
+        stale = _stale_note(rule, project)
+        if stale:
+            outcomes.append(RuleOutcome(rule.rule_id, rule.severity, rule.title, False, 0, rule.threshold, stale))
+            continue
         found = list(_EVALUATORS[rule.rule_id](project, rule))
         findings.extend(found)
         outcomes.append(RuleOutcome(rule.rule_id, rule.severity, rule.title, True, len(found), rule.threshold))
@@ -150,6 +154,14 @@ def recommendations(
     findings.sort(key=lambda f: (R.SEVERITY_ORDER.index(f.severity), order[f.rule_id], f.name, f.unique_id))
     return Recommendations(schedule_name, manifest.get("run_id"), version, ResultList(findings, Finding),
                            ResultList(outcomes, RuleOutcome))
+
+
+def _stale_note(rule: Rule, project: _Project) -> str | None:
+    """A manifest of schema v9+ always says whether each model's contract is enforced; none
+    saying so means the run was stored by a paradime_nb that did not read contracts."""
+    if rule.requires == "contract" and project.models and all(m.contract_enforced is None for m in project.models):
+        return "not applicable: the run was stored before contracts were read; load it again with refresh=True"
+    return None
 
 
 def _choose(rule_ids: Iterable[str] | None, thresholds: Mapping[str, float] | None) -> list[Rule]:
@@ -239,7 +251,8 @@ def _exposure_without_owner(p: _Project, rule: Rule) -> Iterator[Finding]:
 
 
 def _public_without_contract(p: _Project, rule: Rule) -> Iterator[Finding]:
-    return (_finding(rule, m) for m in p.models if m.access == "public" and m.contract_enforced is not True)
+    # False, not None: None is a run stored before contracts were read (see ``_stale_note``)
+    return (_finding(rule, m) for m in p.models if m.access == "public" and m.contract_enforced is False)
 
 
 def _source_outside_staging(p: _Project, rule: Rule) -> Iterator[Finding]:
