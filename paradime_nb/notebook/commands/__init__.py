@@ -15,11 +15,12 @@ from types import ModuleType
 NAMES = (
     "connect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
     "lineage", "slowest", "perf", "history", "query",
+    "coverage", "recommendations", "owners", "schema-changes",
 )
 
 
 def module(name: str) -> ModuleType:
-    return importlib.import_module(f"{__name__}.{name}")
+    return importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
 
 
 def summary() -> str:

@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 _RESULTS = "paradime_nb.metadata.results"
+_QUALITY = "paradime_nb.metadata.quality_results"
 SLOWEST_COLUMNS = ["name", "materialized", "status", "execution_time", "run_id"]
 
 
@@ -37,6 +38,16 @@ def _lineage(result: Any, include: Any = None, exclude: Any = None) -> dict[str,
             "text/plain": repr(list(result))[:200]}
 
 
+def _result_list(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+    """Lists drawn by their record type; any other list keeps its own HTML table."""
+    record = getattr(result, "record_type", None)
+    if record is not None and record.__name__ == "OwnerHealth":
+        from .quality import owners_view
+
+        return owners_view(result)
+    return _slowest(result)
+
+
 def _slowest(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
     record = getattr(result, "record_type", None)
     if record is None or record.__name__ != "SlowModel":
@@ -56,12 +67,26 @@ def _performance(metrics: Any, include: Any = None, exclude: Any = None) -> dict
     return performance_view(metrics)
 
 
+def _quality(view: str):
+    """A formatter calling ``widgets.quality.<view>`` (imported when first drawn)."""
+    def draw(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from . import quality
+
+        return getattr(quality, view)(result)
+
+    return draw
+
+
 #: (module, class name) -> formatter
 FORMATTED = {
     (_RESULTS, "HealthDashboard"): _health,
     (_RESULTS, "LineageResult"): _lineage,
-    (_RESULTS, "ResultList"): _slowest,
+    (_RESULTS, "ResultList"): _result_list,
     (_RESULTS, "PerformanceMetrics"): _performance,
+    (_QUALITY, "Coverage"): _quality("coverage_view"),
+    (_QUALITY, "Recommendations"): _quality("recommendations_view"),
+    (_QUALITY, "RelationStats"): _quality("relation_stats_view"),
+    (_QUALITY, "SchemaChanges"): _quality("schema_changes_view"),
 }
 
 
