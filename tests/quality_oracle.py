@@ -103,7 +103,9 @@ class Project:
         return (group.get("email") or group.get("name")) if group else None
 
     def models(self) -> dict[str, dict]:
-        out = {}
+        if getattr(self, "_models", None) is not None:
+            return self._models
+        out = self._models = {}
         for uid, n in self.nodes.items():
             if n["resource_type"] != "model":
                 continue
