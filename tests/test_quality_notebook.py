@@ -96,3 +96,27 @@ def test_results_convert_to_frames(api):
     assert list(cov.to_frame().columns) == [f.name for f in dataclasses.fields(type(cov.overall))]
     assert len(api.get_coverage(S, by="package").to_frame()) == 2
     assert len(api.get_schema_changes(S).to_frame()) == len(api.get_schema_changes(S).changes)
+
+
+def test_quality_notebook_runs_in_a_kernel():
+    """notebooks/quality.ipynb executed by a real kernel over the demo: each output is the
+    API's answer over the same 12 demo runs."""
+    nb = ns.execute("quality.ipynb")
+    assert ns.errors(nb) == []
+    with Paradime.demo() as client:
+        client.metadata.load(S, runs=12, progress=False)
+        cov = client.metadata.get_coverage(S, by="folder")
+        rec = client.metadata.get_recommendations(S)
+        changes = client.metadata.get_schema_changes(S, days=30)
+    coverage = ns.data(nb, "coverage")
+    assert coverage.count("paradime-coverage-bar") == 6
+    assert f"({cov.overall.columns_documented} of {cov.overall.columns})" in coverage
+    assert f"{len(rec.findings)} findings" in ns.data(nb, "recommendations")
+    by_rule = ns.data(nb, "findings-by-rule", "text/plain")
+    for outcome in rec.rules:
+        if outcome.findings:
+            assert re.search(rf"{outcome.rule_id}\s+{outcome.findings}\b", by_rule), outcome.rule_id
+    drift = ns.data(nb, "schema-changes")
+    assert f"{len(changes.changes)} schema changes" in drift and "customer_segments" in drift
+    assert "health by owner" in ns.data(nb, "owners")
+    assert "model.jaffle_shop." in ns.data(nb, "sql-columns")

@@ -92,6 +92,9 @@ class Coverage:
     def to_frame(self) -> pd.DataFrame:
         return (self.groups if self.by else ResultList([self.overall], CoverageRow)).to_frame()
 
+    def _repr_html_(self) -> str:
+        return (self.groups if self.by else ResultList([self.overall], CoverageRow))._repr_html_()
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -150,6 +153,9 @@ class Recommendations:
     def to_frame(self) -> pd.DataFrame:
         return self.findings.to_frame()
 
+    def _repr_html_(self) -> str:
+        return (self.findings)._repr_html_()
+
 
 @dataclass
 class OwnerHealth:
@@ -202,6 +208,9 @@ class RelationStats:
     def to_frame(self) -> pd.DataFrame:
         return self.relations.to_frame()
 
+    def _repr_html_(self) -> str:
+        return (self.relations)._repr_html_()
+
 
 @dataclass
 class SchemaChange:
@@ -228,3 +237,6 @@ class SchemaChanges:
 
     def to_frame(self) -> pd.DataFrame:
         return self.changes.to_frame()
+
+    def _repr_html_(self) -> str:
+        return (self.changes)._repr_html_()
