@@ -59,7 +59,8 @@ def test_quality_subcommands_return_the_apis_results_and_draw_them(shell, api, c
     assert isinstance(sizes, RelationStats) and sizes == api.get_relation_stats(S)
     assert "reports no row counts" in _drawn(shell, sizes)
     assert "--days must be positive" in usage_error(shell, "%paradime schema-changes --days 0", capsys)
-    assert "invalid choice" in usage_error(shell, "%paradime coverage --by colour", capsys)
+    assert "by must be None or one of folder, tag, owner, package" in usage_error(
+        shell, "%paradime coverage --by colour", capsys)
 
 
 def test_coverage_bars_and_sorting_in_a_browser(api, output_dir):
