@@ -13,6 +13,7 @@ import pytest
 
 from paradime_nb import Paradime
 from paradime_nb.metadata.quality import COVERAGE_GROUPS
+from paradime_nb.vocabulary import HEALTH_PROBLEMS
 from tests.conftest import BIG, JAFFLE, PUBLIC, RUNS, SCHEMA_VERSIONS
 from tests.quality_oracle import Project, latest_artifacts
 from tests.test_metadata_oracle import History, read_runs
@@ -135,7 +136,7 @@ def test_health_by_owner_groups_every_node_once_with_its_health(where, jaffle_cl
         o = owners[owner]
         assert o.nodes == len(ids)
         assert {h: n for h, n in o.by_health.items() if n} == dict(Counter(health[u] for u in ids))
-        assert set(o.unhealthy_ids) == {u for u in ids if health[u] in ("critical", "warning")}
+        assert set(o.unhealthy_ids) == {u for u in ids if health[u] in HEALTH_PROBLEMS}
     assert any(o.unhealthy for o in owners.values())
 
 

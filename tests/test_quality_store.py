@@ -45,7 +45,7 @@ def test_a_store_file_from_before_the_quality_fields_opens_and_answers(tmp_path)
         client.metadata.load("jaffle-daily", runs=2, progress=False)
     con = duckdb.connect(str(db))  # make it look like a store written before them
     for column in ("contract_enforced", "deprecation_date", "group_owner"):
-        con.execute(f"ALTER TABLE model_metadata DROP COLUMN {column}")
+        con.execute(f"ALTER TABLE manifest_nodes DROP COLUMN {column}")
     con.execute("DROP VIEW latest_manifest_columns")
     con.execute("DROP TABLE manifest_columns")
     con.close()

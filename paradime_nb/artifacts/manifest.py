@@ -26,6 +26,7 @@ NODE_COLUMNS = (
     "loader", "loaded_at_field", "warn_after_count", "warn_after_period", "warn_after_seconds",
     "error_after_count", "error_after_period", "error_after_seconds", "freshness_filter",
     "exposure_type", "exposure_label", "exposure_url", "maturity", "checksum",
+    "raw_code", "compiled_code",
     "contract_enforced", "deprecation_date",
 )
 # Filled once every section is read: a node's group owner comes from the ``groups`` section.
@@ -225,6 +226,7 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
         text(node.get("url")) if is_exposure else None,
         text(node.get("maturity")),
         text(checksum.get("checksum")) if isinstance(checksum, dict) else text(checksum),
+        *(_code(node) if rtype not in _TESTS else _NO_CODE),
         _contract_enforced(node, config),
         text(node.get("deprecation_date")),
     ))
@@ -268,6 +270,20 @@ def _group_owners(groups: Any) -> dict[str, str | None]:
         if isinstance(group, dict) and isinstance(group.get("name"), str):
             out[group["name"]] = _owner(group, None)
     return out
+
+
+# Code is kept for every node but tests: tests are most of a large project's nodes and their
+# SQL is generated. The whole config and the documented columns are not kept (re-encoded
+# JSON costs memory on large manifests: the 200 MB manifest test measures it); the SDK's
+# `config` and `columns` are built in the views from what is stored.
+_TESTS = frozenset({"test", "unit_test"})
+_NO_CODE = (None, None)
+
+
+def _code(node: dict) -> tuple[str | None, str | None]:
+    raw = node.get("raw_code") if "raw_code" in node else node.get("raw_sql")
+    compiled = node.get("compiled_code") if "compiled_code" in node else node.get("compiled_sql")
+    return text(raw) or None, text(compiled) or None
 
 
 def _owner(node: dict, meta: Any) -> str | None:

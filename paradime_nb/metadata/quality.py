@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..store import Store
-from .health import HEALTH_ORDER
+from ..vocabulary import CRITICAL, HEALTH_DISPLAY_ORDER, HEALTH_PROBLEMS
 from .health_cache import ensure_health
 from .queries import rows
 from .quality_results import (
@@ -30,9 +30,6 @@ from . import rules as R
 COVERAGE_GROUPS = ("folder", "tag", "owner", "package")
 #: the group of a node with no tag / no owner
 UNASSIGNED = "(none)"
-_HEALTHY, _WARNING, _CRITICAL, _UNKNOWN = HEALTH_ORDER
-#: health worst first, for the unhealthy list of an owner
-_UNHEALTHY = (_CRITICAL, _WARNING)
 _TESTS = ("test", "unit_test")
 
 
@@ -326,11 +323,11 @@ def health_by_owner(store: Store, schedule_name: str) -> ResultList[OwnerHealth]
         grouped[r["owner"]].append(r)
     out = []
     for owner, nodes in grouped.items():
-        counts = {h: 0 for h in HEALTH_ORDER}
+        counts = {h: 0 for h in HEALTH_DISPLAY_ORDER}
         for n in nodes:
             counts[n["health_status"]] = counts.get(n["health_status"], 0) + 1
-        bad = sorted((n for n in nodes if n["health_status"] in _UNHEALTHY),
-                     key=lambda n: (_UNHEALTHY.index(n["health_status"]), n["name"], n["unique_id"]))
+        bad = sorted((n for n in nodes if n["health_status"] in HEALTH_PROBLEMS),
+                     key=lambda n: (HEALTH_PROBLEMS.index(n["health_status"]), n["name"], n["unique_id"]))
         out.append(OwnerHealth(owner, len(nodes), counts, [n["name"] for n in bad], [n["unique_id"] for n in bad]))
-    out.sort(key=lambda o: (-o.by_health.get(_CRITICAL, 0), -len(o.unhealthy), o.owner is None, o.owner or ""))
+    out.sort(key=lambda o: (-o.by_health.get(CRITICAL, 0), -len(o.unhealthy), o.owner is None, o.owner or ""))
     return ResultList(out, OwnerHealth)

@@ -131,7 +131,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
                 elif used:
                     result_count = len(parsed.results["unique_id"])
                     prepared.add(
-                        "dbt_run_results", parsed.results,
+                        "node_results", parsed.results,
                         command_index=cmd.index, dbt_command=dbt_command, invocation_id=parsed.invocation_id,
                     )
             elif isinstance(parsed, ParsedFreshness):
@@ -146,7 +146,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
     prepared.add("artifacts", artifacts)
     names: dict[str, tuple[str | None, str | None]] = {}
     if manifest is not None:
-        prepared.add("model_metadata", manifest.nodes)
+        prepared.add("manifest_nodes", manifest.nodes)
         prepared.add("node_edges", manifest.edges)
         prepared.add("test_metadata", manifest.tests)
         prepared.add("manifest_columns", manifest.columns)
@@ -157,7 +157,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
     for index, parsed in freshness_parts:
         ids = parsed.results["unique_id"]
         prepared.add(
-            "dbt_source_freshness_results",
+            "freshness_results",
             {
                 **parsed.results,
                 "source_name": [names.get(u, (None, None))[0] for u in ids],
@@ -216,7 +216,7 @@ _COMMAND_COLUMNS = (
 )
 _ARTIFACT_COLUMNS = (
     "command_index", "path", "kind", "schema_version", "dbt_version", "generated_at", "invocation_id",
-    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note",
+    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note", "threads",
 )
 
 
@@ -238,7 +238,7 @@ def _artifact_row(cols: dict[str, list], index: int, path: str, kind: str, parse
     values = (
         index, path, kind, parsed.schema_version, parsed.dbt_version, parsed.generated_at, parsed.invocation_id,
         getattr(parsed, "which", None), getattr(parsed, "invocation_command", None),
-        getattr(parsed, "elapsed_time", None), size, used, note,
+        getattr(parsed, "elapsed_time", None), size, used, note, getattr(parsed, "threads", None),
     )
     for key, value in zip(_ARTIFACT_COLUMNS, values):
         cols[key].append(value)

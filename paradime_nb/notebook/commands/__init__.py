@@ -13,8 +13,8 @@ from types import ModuleType
 
 #: Subcommands in the order ``%paradime?`` lists them.
 NAMES = (
-    "connect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
-    "lineage", "slowest", "perf", "history", "query",
+    "connect", "disconnect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
+    "lineage", "slowest", "perf", "history", "query", "timeline", "critical-path", "diff",
     "coverage", "recommendations", "owners", "schema-changes",
 )
 

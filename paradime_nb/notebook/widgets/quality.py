@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ...vocabulary import CRITICAL, HEALTHY, UNKNOWN, WARNING
 from .style import FONT, HEALTH_COLOURS, badge
 from .table import COVERAGE_BAR, table_html, with_bundle
 
@@ -26,7 +27,7 @@ _PCT_COLUMNS = [h[3] for h in _HEADLINE]
 _MODEL_COLUMNS = ["name", "folder", "owner", "tests", "has_primary_key_test", "documented", "columns",
                   "columns_tested", "columns_documented"]
 #: severity -> the palette's colour name for its badge
-_SEVERITY_COLOUR = {"high": "critical", "medium": "warning", "low": "unknown"}
+_SEVERITY_COLOUR = {"high": CRITICAL, "medium": WARNING, "low": UNKNOWN}
 
 
 def _blank_missing(frame: Any) -> Any:
@@ -73,7 +74,7 @@ def recommendations_view(rec: Any) -> dict[str, Any]:
     for f in rec.findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     pills = " ".join(badge(f"{n} {sev}", _SEVERITY_COLOUR.get(sev)) for sev, n in counts.items()) or badge(
-        "no findings", "healthy")
+        "no findings", HEALTHY)
     html = _head(f"<b>{escape(rec.schedule_name)}</b>: {len(rec.findings)} findings "
                  f"<span class='paradime-severities'>{pills}</span>")
     if rec.not_applicable:
