@@ -11,7 +11,8 @@ from .values import dict_or_empty, integer, number, text
 
 Columns = dict[str, list]
 
-CATALOG_COLUMNS = ("unique_id", "table_type", "table_owner", "table_comment", "column_count", "row_count", "bytes")
+CATALOG_COLUMNS = ("unique_id", "table_type", "table_owner", "table_comment", "column_count", "row_count", "bytes",
+                   "database_name", "schema_name", "table_name")
 CATALOG_COLUMN_COLUMNS = ("unique_id", "column_name", "column_index", "data_type", "column_comment")
 
 
@@ -76,6 +77,9 @@ def _add(out: ParsedCatalog, key: str, entry: dict) -> None:
     n["row_count"].append(integer(rows) if not isinstance(rows, float) else integer(round(rows)))
     size = _stat(stats, "bytes", "num_bytes")
     n["bytes"].append(integer(size) if not isinstance(size, float) else integer(round(number(size) or 0)))
+    n["database_name"].append(text(meta.get("database")))
+    n["schema_name"].append(text(meta.get("schema")))
+    n["table_name"].append(text(meta.get("name")))
     c = out.columns
     for col_key, col in columns.items():
         if not isinstance(col, dict):

@@ -27,7 +27,12 @@ NODE_COLUMNS = (
     "error_after_count", "error_after_period", "error_after_seconds", "freshness_filter",
     "exposure_type", "exposure_label", "exposure_url", "maturity", "checksum",
     "raw_code", "compiled_code",
+    "contract_enforced", "deprecation_date",
 )
+# Filled once every section is read: a node's group owner comes from the ``groups`` section.
+LATE_NODE_COLUMNS = ("group_owner",)
+# Columns declared in the manifest (YAML): what is documented, not what the warehouse has.
+MANIFEST_COLUMN_COLUMNS = ("unique_id", "column_name", "column_index", "description", "data_type")
 EDGE_COLUMNS = ("parent_id", "child_id")
 TEST_COLUMNS = (
     "unique_id", "test_type", "test_name", "test_namespace", "tested_node", "column_name",
@@ -51,6 +56,8 @@ class ParsedManifest:
     nodes: Columns = field(default_factory=dict)
     edges: Columns = field(default_factory=dict)
     tests: Columns = field(default_factory=dict)
+    columns: Columns = field(default_factory=dict)
+    groups: dict[str, str | None] = field(default_factory=dict)  # group name -> owner
     pending: list = field(default_factory=list, repr=False)  # generic tests to resolve by name
     rows: list = field(default_factory=list, repr=False)  # node tuples before transposing
 
@@ -64,6 +71,7 @@ def parse_manifest(doc: dict[str, Any], path: str, schema_version: int) -> Parse
     out = _new(path, schema_version, doc.get("metadata"))
     for section in _SECTIONS:
         _add_section(out, section, doc.get(section), path)
+    out.groups = _group_owners(doc.get("groups"))
     return _finish(out)
 
 
@@ -73,6 +81,7 @@ def parse_manifest_stream(data: bytes, path: str) -> ParsedManifest:
     Raises ``Fallback`` when the file needs the whole-document reader to be read exactly."""
     parts = {section: _new(path, 0, None) for section in _SECTIONS}
     meta: Any = None
+    groups: Any = None
     seen: set[str] = set()
     events = members(data, path, frozenset(_SECTIONS))
     try:
@@ -80,6 +89,8 @@ def parse_manifest_stream(data: bytes, path: str) -> ParsedManifest:
             if top == "metadata":
                 meta = value
                 read_schema_version({"metadata": meta}, path, expected="manifest")  # fail early on a wrong file
+            elif top == "groups":
+                groups = value
             elif top in parts:
                 if top not in seen and top == "nodes":
                     require({top: value if key is None else {}}, top, dict, path)
@@ -103,7 +114,10 @@ def parse_manifest_stream(data: bytes, path: str) -> ParsedManifest:
             out.edges[name].extend(values)
         for name, values in part.tests.items():
             out.tests[name].extend(values)
+        for name, values in part.columns.items():
+            out.columns[name].extend(values)
         out.pending.extend((row + offset, model, parents) for row, model, parents in part.pending)
+    out.groups = _group_owners(groups)
     return _finish(out)
 
 
@@ -119,6 +133,7 @@ def _new(path: str, schema_version: int, metadata: Any) -> ParsedManifest:
         adapter_type=text(meta.get("adapter_type")),
         edges={c: [] for c in EDGE_COLUMNS},
         tests={c: [] for c in TEST_COLUMNS},
+        columns={c: [] for c in MANIFEST_COLUMN_COLUMNS},
     )
 
 
@@ -141,6 +156,7 @@ def _finish(out: ParsedManifest) -> ParsedManifest:
     """Transpose the node tuples into columns and resolve generic tests by name."""
     columns = list(zip(*out.rows)) if out.rows else [() for _ in NODE_COLUMNS]
     out.nodes = {name: list(values) for name, values in zip(NODE_COLUMNS, columns)}
+    out.nodes["group_owner"] = [out.groups.get(g) if g else None for g in out.nodes["group_name"]]
     out.rows = []
     refuse_duplicate_ids(out.nodes["unique_id"], out.path)
     if out.pending:
@@ -211,7 +227,10 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
         text(node.get("maturity")),
         text(checksum.get("checksum")) if isinstance(checksum, dict) else text(checksum),
         *(_code(node) if rtype not in _TESTS else _NO_CODE),
+        _contract_enforced(node, config),
+        text(node.get("deprecation_date")),
     ))
+    _add_columns(out, uid, node.get("columns"))
 
     parents = dict_or_empty(node.get("depends_on")).get("nodes")
     parents = [p for p in parents if isinstance(p, str)] if isinstance(parents, list) else []
@@ -221,6 +240,36 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
 
     if rtype in ("test", "unit_test"):
         _add_test(out, uid, rtype, node, config, parents)
+
+
+def _contract_enforced(node: dict, config: dict) -> bool | None:
+    """None when the manifest has no contract at all (before schema v9): not applicable."""
+    for contract in (config.get("contract"), node.get("contract")):
+        if isinstance(contract, dict) and isinstance(contract.get("enforced"), bool):
+            return contract["enforced"]
+    return None
+
+
+def _add_columns(out: ParsedManifest, uid: str, columns: Any) -> None:
+    if not isinstance(columns, dict) or not columns:
+        return
+    c = out.columns
+    for index, (key, col) in enumerate(columns.items(), start=1):
+        col = dict_or_empty(col)
+        c["unique_id"].append(uid)
+        c["column_name"].append(text(col.get("name")) or key)
+        c["column_index"].append(index)
+        c["description"].append(text(col.get("description")) or None)
+        c["data_type"].append(text(col.get("data_type")))
+
+
+def _group_owners(groups: Any) -> dict[str, str | None]:
+    """group name -> its owner (email, else name); groups exist from manifest v9."""
+    out: dict[str, str | None] = {}
+    for group in dict_or_empty(groups).values():
+        if isinstance(group, dict) and isinstance(group.get("name"), str):
+            out[group["name"]] = _owner(group, None)
+    return out
 
 
 # Code is kept for every node but tests: tests are most of a large project's nodes and their

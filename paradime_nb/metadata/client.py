@@ -10,13 +10,14 @@ import duckdb
 from ..errors import NotLoadedError, QueryError
 from ..sources.model import RunSource, ScheduleInfo
 from ..store import Store
-from . import arguments, check, dbt_tests, freshness, health, history, lineage, performance, selectors
+from . import arguments, catalog_history, check, dbt_tests, freshness, health, history, lineage, performance, quality, selectors
 from .forensics import critical_path as run_path
 from .forensics import replay as run_replay
 from .forensics import run_diff
 from .forensics import timeline as run_timeline
 from .forensics.results import CriticalPath, RunComparison, RunTimeline, WhatIf
 from .loading import LoadReport, load_runs, window_start
+from .quality_results import Coverage, OwnerHealth, Recommendations, RelationStats, SchemaChanges
 from .queries import frame as _frame
 from .queries import rows as _rows
 from . import user_sql
@@ -40,6 +41,7 @@ from .results import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .rules import StagingLayer
 
 
 class MetadataClient(SdkNames):
@@ -313,6 +315,43 @@ class MetadataClient(SdkNames):
         changes of at least ``duration_threshold`` seconds (and 20 %), the wall-time change
         by command and critical path, and both runs' commits and commands."""
         return run_diff.compare_runs(self._store, self.ensure_loaded(schedule_name), run_a, run_b, duration_threshold)
+
+    # --- project quality and the warehouse side (quality.py, catalog_history.py) --------
+
+    def get_coverage(self, schedule_name: str, by: str | None = None) -> Coverage:
+        """Test and documentation coverage of the latest manifest: models with a data test,
+        with a primary-key test, documented; columns tested and documented; sources with
+        freshness; counts and percents overall and, with ``by`` ("folder", "tag", "owner",
+        "package"), per group (a model with two tags counts in both)."""
+        return quality.coverage(self._store, self.ensure_loaded(schedule_name), by)
+
+    def get_recommendations(
+        self,
+        schedule_name: str,
+        rules: Iterable[str] | None = None,
+        thresholds: Mapping[str, float] | None = None,
+        staging: StagingLayer | None = None,
+    ) -> Recommendations:
+        """One finding per rule broken (``metadata.rules.RULES``: id, severity, threshold),
+        with node, reason and fix; ``rules`` picks rule ids, ``thresholds`` overrides
+        thresholds by rule id, ``staging`` says how the staging layer is recognised. A rule
+        needing a field the manifest's schema version lacks is reported not applicable."""
+        return quality.recommendations(self._store, self.ensure_loaded(schedule_name), rules, thresholds, staging)
+
+    def get_health_by_owner(self, schedule_name: str) -> ResultList[OwnerHealth]:
+        """Health counts and unhealthy nodes per owner (``meta.owner`` or
+        ``config.meta.owner``, else the group's owner, else an exposure's owner)."""
+        return quality.health_by_owner(self._store, self.ensure_loaded(schedule_name))
+
+    def get_relation_stats(self, schedule_name: str, days: float = 30) -> RelationStats:
+        """Per relation, row count and bytes (where the adapter reports them) over the runs
+        of the last ``days`` days that wrote a catalog, first against last."""
+        return catalog_history.relation_stats(self._store, self.ensure_loaded(schedule_name), days)
+
+    def get_schema_changes(self, schedule_name: str, days: float = 30) -> SchemaChanges:
+        """Relations added or gone, columns added, removed or retyped, between each catalog
+        of the last ``days`` days and the catalog before it."""
+        return catalog_history.schema_changes(self._store, self.ensure_loaded(schedule_name), days)
 
     # --- helpers for the analyses -----------------------------------------------------
 

@@ -149,6 +149,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
         prepared.add("manifest_nodes", manifest.nodes)
         prepared.add("node_edges", manifest.edges)
         prepared.add("test_metadata", manifest.tests)
+        prepared.add("manifest_columns", manifest.columns)
         nodes = manifest.nodes
         for uid, rtype, source_name, name in zip(nodes["unique_id"], nodes["resource_type"], nodes["source_name"], nodes["name"]):
             if rtype == "source":

@@ -221,3 +221,23 @@ CREATE TABLE IF NOT EXISTS catalog_columns (
     data_type VARCHAR,
     column_comment VARCHAR
 );
+
+-- Project quality and the warehouse side (added later: ADD COLUMN IF NOT EXISTS, so a store
+-- file written before them opens and gets NULLs there, read as "not applicable").
+ALTER TABLE manifest_nodes ADD COLUMN IF NOT EXISTS contract_enforced BOOLEAN;   -- NULL: no contract in the manifest (< v9)
+ALTER TABLE manifest_nodes ADD COLUMN IF NOT EXISTS deprecation_date TIMESTAMP;  -- model versions (>= v10)
+ALTER TABLE manifest_nodes ADD COLUMN IF NOT EXISTS group_owner VARCHAR;         -- owner of the node's group (>= v9)
+ALTER TABLE catalog_nodes ADD COLUMN IF NOT EXISTS database_name VARCHAR;        -- the relation as the warehouse names it
+ALTER TABLE catalog_nodes ADD COLUMN IF NOT EXISTS schema_name VARCHAR;
+ALTER TABLE catalog_nodes ADD COLUMN IF NOT EXISTS table_name VARCHAR;
+
+-- Columns declared in the run's manifest (the YAML): descriptions and declared types.
+CREATE TABLE IF NOT EXISTS manifest_columns (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    unique_id VARCHAR NOT NULL,
+    column_name VARCHAR,
+    column_index INTEGER,
+    description VARCHAR,
+    data_type VARCHAR
+);

@@ -31,7 +31,8 @@ ORDER BY table_name, ordinal_position
 STORED_RUNS = "SELECT run_id, state FROM runs WHERE schedule_name = ? ORDER BY started_at DESC NULLS LAST, run_id DESC"
 
 _RUN_KEYED = {"runs", "commands", "artifacts", "node_results", "freshness_results", "manifest_nodes",
-              "node_edges", "test_metadata", "catalog_nodes", "catalog_columns"}
+              "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
+              "manifest_columns"}
 
 
 def _quote(name: str) -> str:

@@ -29,7 +29,7 @@ _V1_RENAMES = {"dbt_run_results": "node_results", "dbt_source_freshness_results"
 _V2_NODE_COLUMNS = {"raw_code": "VARCHAR", "compiled_code": "VARCHAR"}
 RUN_TABLES = (
     "commands", "artifacts", "node_results", "freshness_results", "manifest_nodes",
-    "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
+    "node_edges", "test_metadata", "catalog_nodes", "catalog_columns", "manifest_columns",
 )
 # A run stored in one of these states is replaced when loaded again: it was still going.
 UNFINISHED_STATES = RUNNING_STATES

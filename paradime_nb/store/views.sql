@@ -242,3 +242,7 @@ FROM base b
 LEFT JOIN inherited i ON i.schedule_name = b.schedule_name AND i.node_id = b.unique_id;
 
 -- models_with_tests (node_health's models with the SDK's columns) is in sdk_views.sql.
+
+-- Columns the latest manifest declares (YAML: descriptions, declared types).
+CREATE OR REPLACE VIEW latest_manifest_columns AS
+SELECT c.* FROM manifest_columns c JOIN latest_manifest_runs USING (schedule_name, run_id);

@@ -15,6 +15,7 @@ from types import ModuleType
 NAMES = (
     "connect", "disconnect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
     "lineage", "slowest", "perf", "history", "query", "timeline", "critical-path", "diff", "assets",
+    "coverage", "recommendations", "owners", "schema-changes",
 )
 
 

@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 _RESULTS = "paradime_nb.metadata.results"
+_QUALITY = "paradime_nb.metadata.quality_results"
 SLOWEST_COLUMNS = ["name", "materialized", "status", "execution_time", "run_id"]
 
 
@@ -38,8 +39,13 @@ def _lineage(result: Any, include: Any = None, exclude: Any = None) -> dict[str,
 
 
 def _result_list(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
-    """Slowest models as a sortable table; any list too long for one table, paged in the kernel."""
+    """Lists drawn by their record type (slowest models, owners); any list too long for one
+    table, paged in the kernel; any other list keeps its own HTML table."""
     record = getattr(result, "record_type", None)
+    if record is not None and record.__name__ == "OwnerHealth":
+        from .quality import owners_view
+
+        return owners_view(result)
     if record is not None and record.__name__ == "SlowModel":
         return _slowest(result)
     from .paged import THRESHOLD, paged_table
@@ -61,6 +67,16 @@ def _performance(metrics: Any, include: Any = None, exclude: Any = None) -> dict
     from .perf import performance_view
 
     return performance_view(metrics)
+
+
+def _quality(view: str):
+    """A formatter calling ``widgets.quality.<view>`` (imported when first drawn)."""
+    def draw(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from . import quality
+
+        return getattr(quality, view)(result)
+
+    return draw
 
 
 def _timeline(timeline: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -99,6 +115,10 @@ FORMATTED = {
     (_RESULTS, "LineageResult"): _lineage,
     (_RESULTS, "ResultList"): _result_list,
     (_RESULTS, "PerformanceMetrics"): _performance,
+    (_QUALITY, "Coverage"): _quality("coverage_view"),
+    (_QUALITY, "Recommendations"): _quality("recommendations_view"),
+    (_QUALITY, "RelationStats"): _quality("relation_stats_view"),
+    (_QUALITY, "SchemaChanges"): _quality("schema_changes_view"),
 }
 
 

@@ -19,6 +19,7 @@ from ...vocabulary import CRITICAL, HEALTHY
 from .style import FONT, HEALTH_COLOURS
 
 BAR = "#90caf9"
+COVERAGE_BAR = "#a5d6a7"
 
 
 @dataclass
@@ -54,12 +55,13 @@ def performance_table(
 
 
 def table_html(frame: Any, bar: Sequence[str] = (), change: str | None = None, caption: str = "",
-               page_length: int = 25) -> str:
-    """One table without the bundle (several tables may share one output and one bundle)."""
+               page_length: int = 25, percent: Sequence[str] = ()) -> str:
+    """One table without the bundle (several tables may share one output and one bundle);
+    ``percent`` columns (0-100) get coverage bars on a fixed 0-100 scale."""
     import itables
 
     table = itables.to_html_datatable(
-        _styled(frame.reset_index(drop=True), bar, change), connected=False, allow_html=True,
+        _styled(frame.reset_index(drop=True), bar, change, percent), connected=False, allow_html=True,
         pageLength=page_length, lengthMenu=[10, 25, 50, 100], order=[], classes="display compact cell-border",
     )
     head = f"<div style='{FONT};font-weight:600;margin:4px 0'>{escape(caption)}</div>" if caption else ""
@@ -74,13 +76,16 @@ def with_bundle(html: str) -> str:
     return require("datatables") + html
 
 
-def _styled(frame: Any, bar: Sequence[str], change: str | None) -> Any:
-    """Two decimals, no index, spark bars in ``bar`` and around zero in ``change``."""
+def _styled(frame: Any, bar: Sequence[str], change: str | None, percent: Sequence[str] = ()) -> Any:
+    """Two decimals, no index, spark bars in ``bar``, around zero in ``change``, 0-100 in ``percent``."""
     numeric = [c for c in frame.columns if frame[c].dtype.kind == "f"]
     styler = frame.style.format(precision=2, na_rep="", subset=numeric).hide(axis="index")
     for column in bar:
         if column in frame.columns and frame[column].notna().any():
             styler = styler.bar(subset=[column], color=BAR, vmin=0, height=70, width=100)
+    for column in percent:
+        if column in frame.columns and frame[column].notna().any():
+            styler = styler.bar(subset=[column], color=COVERAGE_BAR, vmin=0, vmax=100, height=70, width=100)
     if change and change in frame.columns and frame[change].notna().any():
         styler = styler.bar(subset=[change], align="zero", height=70, width=100,
                             color=[HEALTH_COLOURS[HEALTHY], HEALTH_COLOURS[CRITICAL]])
