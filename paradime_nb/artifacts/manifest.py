@@ -28,6 +28,8 @@ NODE_COLUMNS = (
     "exposure_type", "exposure_label", "exposure_url", "maturity", "checksum",
 )
 EDGE_COLUMNS = ("parent_id", "child_id")
+CODE_COLUMNS = ("unique_id", "compiled_code")
+DECLARED_COLUMNS = ("unique_id", "column_name", "column_index", "data_type", "description")
 TEST_COLUMNS = (
     "unique_id", "test_type", "test_name", "test_namespace", "tested_node", "column_name",
     "severity", "warn_if", "error_if", "store_failures", "test_kwargs",
@@ -35,6 +37,8 @@ TEST_COLUMNS = (
 
 # The manifest sections whose entries are graph nodes. Macros, docs and groups are not.
 _SECTIONS = ("nodes", "sources", "exposures", "metrics", "semantic_models", "saved_queries", "unit_tests", "functions")
+# Nodes that are relations other SQL reads (their code and declared columns are kept).
+_RELATIONS = frozenset(("model", "snapshot", "seed", "source"))
 _REF_RE = re.compile(r"""\b(ref|source)\(\s*(['"])([^'"]+)\2(?:\s*,\s*(['"])([^'"]+)\4)?""")
 
 
@@ -50,6 +54,8 @@ class ParsedManifest:
     nodes: Columns = field(default_factory=dict)
     edges: Columns = field(default_factory=dict)
     tests: Columns = field(default_factory=dict)
+    code: Columns = field(default_factory=dict)  # compiled SQL of the nodes that carry it
+    columns: Columns = field(default_factory=dict)  # columns declared in YAML
     pending: list = field(default_factory=list, repr=False)  # generic tests to resolve by name
     rows: list = field(default_factory=list, repr=False)  # node tuples before transposing
 
@@ -102,6 +108,9 @@ def parse_manifest_stream(data: bytes, path: str) -> ParsedManifest:
             out.edges[name].extend(values)
         for name, values in part.tests.items():
             out.tests[name].extend(values)
+        for table in ("code", "columns"):
+            for name, values in getattr(part, table).items():
+                getattr(out, table)[name].extend(values)
         out.pending.extend((row + offset, model, parents) for row, model, parents in part.pending)
     return _finish(out)
 
@@ -118,6 +127,8 @@ def _new(path: str, schema_version: int, metadata: Any) -> ParsedManifest:
         adapter_type=text(meta.get("adapter_type")),
         edges={c: [] for c in EDGE_COLUMNS},
         tests={c: [] for c in TEST_COLUMNS},
+        code={c: [] for c in CODE_COLUMNS},
+        columns={c: [] for c in DECLARED_COLUMNS},
     )
 
 
@@ -211,6 +222,9 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
         text(checksum.get("checksum")) if isinstance(checksum, dict) else text(checksum),
     ))
 
+    if rtype in _RELATIONS:
+        _add_code_and_columns(out, uid, node)
+
     parents = dict_or_empty(node.get("depends_on")).get("nodes")
     parents = [p for p in parents if isinstance(p, str)] if isinstance(parents, list) else []
     if parents:
@@ -219,6 +233,28 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
 
     if rtype in ("test", "unit_test"):
         _add_test(out, uid, rtype, node, config, parents)
+
+
+def _add_code_and_columns(out: ParsedManifest, uid: str, node: dict) -> None:
+    """What column lineage reads: compiled SQL (``compiled_sql`` before dbt 1.3) and the
+    declared columns (a dict by name; the entry's ``name`` is the column's spelling)."""
+    code = node.get("compiled_code")
+    if not isinstance(code, str):
+        code = node.get("compiled_sql")
+    if isinstance(code, str) and code.strip():
+        out.code["unique_id"].append(uid)
+        out.code["compiled_code"].append(code)
+    declared = node.get("columns")
+    if not isinstance(declared, dict):
+        return
+    c = out.columns
+    for index, (key, column) in enumerate(declared.items(), start=1):
+        column = dict_or_empty(column)
+        c["unique_id"].append(uid)
+        c["column_name"].append(text(column.get("name")) or text(key))
+        c["column_index"].append(index)
+        c["data_type"].append(text(column.get("data_type")))
+        c["description"].append(text(column.get("description")) or None)
 
 
 def _owner(node: dict, meta: Any) -> str | None:

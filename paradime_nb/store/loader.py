@@ -149,6 +149,8 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
         prepared.add("model_metadata", manifest.nodes)
         prepared.add("node_edges", manifest.edges)
         prepared.add("test_metadata", manifest.tests)
+        prepared.add("node_code", manifest.code)
+        prepared.add("manifest_columns", manifest.columns)
         nodes = manifest.nodes
         for uid, rtype, source_name, name in zip(nodes["unique_id"], nodes["resource_type"], nodes["source_name"], nodes["name"]):
             if rtype == "source":
@@ -215,7 +217,7 @@ _COMMAND_COLUMNS = (
 )
 _ARTIFACT_COLUMNS = (
     "command_index", "path", "kind", "schema_version", "dbt_version", "generated_at", "invocation_id",
-    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note",
+    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note", "adapter_type",
 )
 
 
@@ -237,7 +239,7 @@ def _artifact_row(cols: dict[str, list], index: int, path: str, kind: str, parse
     values = (
         index, path, kind, parsed.schema_version, parsed.dbt_version, parsed.generated_at, parsed.invocation_id,
         getattr(parsed, "which", None), getattr(parsed, "invocation_command", None),
-        getattr(parsed, "elapsed_time", None), size, used, note,
+        getattr(parsed, "elapsed_time", None), size, used, note, getattr(parsed, "adapter_type", None),
     )
     for key, value in zip(_ARTIFACT_COLUMNS, values):
         cols[key].append(value)

@@ -24,6 +24,7 @@ SCHEMA_VERSION = "1"
 RUN_TABLES = (
     "commands", "artifacts", "dbt_run_results", "dbt_source_freshness_results", "model_metadata",
     "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
+    "node_code", "manifest_columns", "column_lineage_runs",
 )
 # A run stored in one of these states is replaced when loaded again: it was still going.
 UNFINISHED_STATES = ("STARTING", "RUNNING", "QUEUED", "PENDING")
@@ -47,6 +48,7 @@ class Store:
             raise StoreError(f"cannot open {self.database}: {exc}") from None
         except duckdb.Error as exc:
             raise StoreError(f"cannot open {self.database}: {exc}") from None
+        self.read_only = read_only
         self._write_lock = threading.RLock()
         #: Bumped after every committed change, so caches of derived answers know they are stale.
         self.generation = 0
@@ -213,6 +215,21 @@ class Store:
                 cur.execute(statement)
             finally:
                 cur.unregister("_paradime_stage")
+
+    def write_derived(self, statements: Sequence[tuple[str, Sequence[Any]]],
+                      tables: Mapping[str, dict[str, list]]) -> None:
+        """Store rows the package derived from stored ones (column lineage): ``statements``
+        (deletes of what they replace), then ``tables``, in one transaction; caches follow
+        the generation like after a load."""
+        if self.read_only:
+            raise StoreError(f"{self.database} is open read-only: derived rows cannot be stored")
+        with self._write_lock, self._one_thread(), self._transaction() as cur:
+            for statement, parameters in statements:
+                cur.execute(statement, list(parameters))
+            for table, columns in tables.items():
+                if columns and len(next(iter(columns.values()))):
+                    self._insert(cur, table, columns)
+        self.generation += 1
 
     def delete_runs(self, schedule_name: str, run_ids: Sequence[int] | None = None) -> int:
         """Forget stored runs (all of a schedule's when ``run_ids`` is None)."""
