@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NotLoadedError
 from ..sources.model import RunSource, ScheduleInfo, days_ago
 from ..store import Store
-from . import dbt_tests, freshness, health, history, lineage, performance, selectors
+from . import column_lineage, dbt_tests, freshness, health, history, lineage, performance, selectors
+from .column_results import ColumnImpact, ColumnLineageResult, ColumnLineageStatus
 from .loading import LoadReport, load_runs
 from .queries import frame as _frame
 from .queries import rows as _rows
@@ -193,6 +194,30 @@ class MetadataClient:
         what a graph of a lineage result draws."""
         found = _rows(self._store, "lineage_edges", schedule_name=self.ensure_loaded(schedule_name), ids=list(unique_ids))
         return [(r["parent_id"], r["child_id"]) for r in found]
+
+    def get_column_lineage(self, node_column: str | Sequence[str], schedule_name: str, direction: str = "up",
+                           depth: int | None = None) -> ColumnLineageResult:
+        """Where a column comes from (``direction="up"``) or where it goes (``"down"``), to
+        ``depth`` levels (None: all), from the compiled SQL of the latest manifest.
+        ``node_column``: ``"stg_payments.amount"``, a unique id with ``.column``, or
+        ``(node, column)``. Each column comes with its node, level, the edge kind that
+        reached it (passthrough, renamed, transformed, aggregated, filter: a join key,
+        filter or grouping) and the node's health; downstream, the exposures reading a
+        node are named. ``.stopped`` lists nodes whose SQL could not be (fully) read, with
+        why. Edges are derived on the first question about a manifest, then stored."""
+        return column_lineage.column_lineage(self._store, self.ensure_loaded(schedule_name), node_column, direction,
+                                             depth)
+
+    def get_column_impact(self, node_column: str | Sequence[str], schedule_name: str,
+                          depth: int | None = None) -> ColumnImpact:
+        """What changing a column touches downstream: columns and models reached (by health),
+        exposures reached and those at risk, and where the answer is incomplete."""
+        return column_lineage.column_impact(self._store, self.ensure_loaded(schedule_name), node_column, depth)
+
+    def get_column_lineage_status(self, schedule_name: str) -> ResultList[ColumnLineageStatus]:
+        """Per model and snapshot of the latest manifest: ``ok``, ``partial`` or
+        ``unparsed``, with the reason and the dialect its SQL was read in."""
+        return column_lineage.lineage_status(self._store, self.ensure_loaded(schedule_name))
 
     def get_slowest_models(self, schedule_name: str, limit: int = 10) -> ResultList[SlowModel]:
         """The slowest models of the latest loaded run that executed models (skipped left out)."""
