@@ -129,12 +129,17 @@ def _trace(node: NodeSQL, tree, reparse, relations: list[tuple[list[str], tuple]
     from sqlglot.schema import MappingSchema  # noqa: PLC0415
 
     mapping = {f"{_PLACEHOLDER}{i}": {c: _NO_TYPE for c in cols} for i, (_ids, cols) in enumerate(relations) if cols}
-    schema = MappingSchema(mapping, dialect=dialect or None, normalize=False)
+    # normalised like the SQL's identifiers (Snowflake: upper case), whatever case the catalog used
+    schema = MappingSchema(mapping, dialect=dialect or None, normalize=True)
     try:
         qualified = _qualify(tree, schema, dialect)
     except OptimizeError as exc:
         notes.append(_short(f"columns not all resolved ({_first_line(exc)})"))
-        qualified = _qualify(reparse(), MappingSchema({}, dialect=dialect or None), dialect)
+        try:
+            qualified = _qualify(reparse(), schema, dialect, partial=True)
+        except OptimizeError as again:
+            return NodeLineage(node.unique_id, UNPARSED,
+                               _short(f"columns cannot be attributed to relations: {_first_line(again)}"), dialect)
     root = build_scope(qualified)
     if root is None:
         return NodeLineage(node.unique_id, UNPARSED, "no query scope in the compiled code", dialect)
@@ -163,7 +168,7 @@ def _trace(node: NodeSQL, tree, reparse, relations: list[tuple[list[str], tuple]
     return NodeLineage(node.unique_id, status, _short(reason) if reason else None, dialect, outputs, result)
 
 
-def _qualify(tree, schema, dialect: str):
+def _qualify(tree, schema, dialect: str, partial: bool = False):
     """sqlglot's ``qualify`` without the steps lineage does not need (quoting, validation)."""
     from sqlglot.optimizer.normalize_identifiers import normalize_identifiers  # noqa: PLC0415
     from sqlglot.optimizer.qualify_columns import qualify_columns  # noqa: PLC0415
@@ -171,7 +176,7 @@ def _qualify(tree, schema, dialect: str):
 
     tree = normalize_identifiers(tree, dialect=dialect or None, store_original_column_identifiers=False)
     tree = qualify_tables(tree, dialect=dialect or None)
-    return qualify_columns(tree, schema, dialect=dialect or None)
+    return qualify_columns(tree, schema, dialect=dialect or None, allow_partial_qualification=partial)
 
 
 def _selects(scope) -> list:
@@ -250,7 +255,7 @@ class _Tracer:
         if source is None:
             return {}
         if isinstance(source, exp.Table):
-            table = source.name
+            table = source.name.lower()  # placeholders are normalised like any name
             if table.startswith(_PLACEHOLDER):
                 return {(int(table[len(_PLACEHOLDER):]), name): PASSTHROUGH}
             return {}

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NotLoadedError
 from ..sources.model import RunSource, ScheduleInfo, days_ago
 from ..store import Store
-from . import column_lineage, dbt_tests, freshness, health, history, lineage, performance, selectors
+from . import column_lineage as _column_lineage
+from . import dbt_tests, freshness, health, history, lineage, performance, selectors
 from .column_results import ColumnImpact, ColumnLineageResult, ColumnLineageStatus
 from .loading import LoadReport, load_runs
 from .queries import frame as _frame
@@ -55,19 +56,25 @@ class MetadataClient:
         include_running: bool = False,
         refresh: bool = False,
         progress: bool | None = None,
+        column_lineage: bool = False,
     ) -> LoadReport:
         """Load the latest ``runs`` runs, or every run started in the last ``days`` days.
 
         Runs already stored are skipped (``refresh=True`` fetches them again); a run still
         in progress is skipped unless ``include_running``. Each run is stored in one
-        transaction: a run that fails to load leaves the store as it was."""
+        transaction: a run that fails to load leaves the store as it was.
+        ``column_lineage=True`` derives the latest manifest's column lineage now rather
+        than on the first column question."""
         if runs is not None and runs < 1:
             raise ValueError("runs must be at least 1")
         schedule = self._resolve(schedule_name)
-        return load_runs(
+        report = load_runs(
             self._store, self._require_source(), schedule, runs=runs, days=days,
             include_running=include_running, refresh=refresh, strict=self._strict, progress=progress,
         )
+        if column_lineage and (report.loaded or report.already_stored):
+            _column_lineage.lineage_key(self._store, report.schedule_name)
+        return report
 
     def schedules(self) -> list[ScheduleInfo]:
         """Schedules the source offers."""
@@ -205,19 +212,19 @@ class MetadataClient:
         filter or grouping) and the node's health; downstream, the exposures reading a
         node are named. ``.stopped`` lists nodes whose SQL could not be (fully) read, with
         why. Edges are derived on the first question about a manifest, then stored."""
-        return column_lineage.column_lineage(self._store, self.ensure_loaded(schedule_name), node_column, direction,
+        return _column_lineage.column_lineage(self._store, self.ensure_loaded(schedule_name), node_column, direction,
                                              depth)
 
     def get_column_impact(self, node_column: str | Sequence[str], schedule_name: str,
                           depth: int | None = None) -> ColumnImpact:
         """What changing a column touches downstream: columns and models reached (by health),
         exposures reached and those at risk, and where the answer is incomplete."""
-        return column_lineage.column_impact(self._store, self.ensure_loaded(schedule_name), node_column, depth)
+        return _column_lineage.column_impact(self._store, self.ensure_loaded(schedule_name), node_column, depth)
 
     def get_column_lineage_status(self, schedule_name: str) -> ResultList[ColumnLineageStatus]:
         """Per model and snapshot of the latest manifest: ``ok``, ``partial`` or
         ``unparsed``, with the reason and the dialect its SQL was read in."""
-        return column_lineage.lineage_status(self._store, self.ensure_loaded(schedule_name))
+        return _column_lineage.lineage_status(self._store, self.ensure_loaded(schedule_name))
 
     def get_slowest_models(self, schedule_name: str, limit: int = 10) -> ResultList[SlowModel]:
         """The slowest models of the latest loaded run that executed models (skipped left out)."""

@@ -16,8 +16,10 @@ from functools import lru_cache
 from importlib import resources
 
 from ..columns import ManifestSQL, NodeSQL, Relation, derive_manifest
-from ..columns.model import DERIVATION_VERSION
+from ..columns.model import DERIVATION_VERSION, FILTER, OK, PARTIAL, UNPARSED
 from .store import Store
+
+__all__ = ["FILTER", "OK", "PARTIAL", "UNPARSED", "ensure_column_lineage", "manifest_sql", "stored_key"]
 
 _lock = threading.Lock()
 _EDGE_COLUMNS = ("lineage_key", "source_id", "source_column", "target_id", "target_column", "kind")

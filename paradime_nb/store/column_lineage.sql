@@ -15,15 +15,34 @@ WHERE r.schedule_name = $schedule_name AND r.run_id = $run_id
 LIMIT 1;
 
 -- name: nodes
--- Models and snapshots with their compiled code and the nodes they depend on.
-SELECT m.unique_id, m.resource_type, c.compiled_code, m.language,
-       coalesce((SELECT list(e.parent_id ORDER BY e.parent_id) FROM node_edges e
-                 WHERE e.schedule_name = m.schedule_name AND e.run_id = m.run_id AND e.child_id = m.unique_id),
-                []) AS depends_on
-FROM model_metadata m
-LEFT JOIN node_code c USING (schedule_name, run_id, unique_id)
-WHERE m.schedule_name = $schedule_name AND m.run_id = $run_id AND m.resource_type IN ('model', 'snapshot')
-ORDER BY m.unique_id;
+-- Models and snapshots with their compiled code and the nodes they depend on. A node the
+-- run's manifest has no compiled code for (a `dbt parse` or `dbt test` manifest) takes the
+-- code of another stored run of the schedule whose file had the same checksum.
+WITH here AS (
+    SELECT unique_id, resource_type, language, checksum
+    FROM model_metadata
+    WHERE schedule_name = $schedule_name AND run_id = $run_id AND resource_type IN ('model', 'snapshot')
+),
+code AS (
+    SELECT c.unique_id, c.compiled_code,
+           row_number() OVER (PARTITION BY c.unique_id ORDER BY c.run_id = $run_id DESC, c.run_id DESC) AS pick
+    FROM node_code c
+    JOIN model_metadata m USING (schedule_name, run_id, unique_id)
+    JOIN here h ON h.unique_id = c.unique_id
+    WHERE c.schedule_name = $schedule_name
+      AND (c.run_id = $run_id OR (h.checksum IS NOT NULL AND m.checksum = h.checksum))
+),
+parents AS (
+    SELECT child_id AS unique_id, list(parent_id ORDER BY parent_id) AS depends_on
+    FROM node_edges
+    WHERE schedule_name = $schedule_name AND run_id = $run_id
+    GROUP BY 1
+)
+SELECT h.unique_id, h.resource_type, c.compiled_code, h.language, coalesce(p.depends_on, []) AS depends_on
+FROM here h
+LEFT JOIN code c ON c.unique_id = h.unique_id AND c.pick = 1
+LEFT JOIN parents p ON p.unique_id = h.unique_id
+ORDER BY h.unique_id;
 
 -- name: relations
 -- Every node SQL can read, with its columns: the catalog's of this run or, when this run

@@ -117,6 +117,8 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
             seen_invocations.add(key)
             dbt_version = parsed.dbt_version or dbt_version
             if isinstance(parsed, ParsedManifest):
+                if manifest is not None:
+                    _carry_code(manifest, parsed)
                 manifest, manifest_index = parsed, cmd.index
             elif isinstance(parsed, ParsedCatalog):
                 catalog = parsed
@@ -205,6 +207,19 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
         "source": source,
     }
     return prepared
+
+
+def _carry_code(earlier: ParsedManifest, later: ParsedManifest) -> None:
+    """The run's node tables come from its last manifest, but `dbt test` or `dbt source
+    freshness` compile no model: a model's compiled SQL from an earlier command of the same
+    run is kept where the last manifest has none."""
+    have = set(later.code["unique_id"])
+    nodes = set(later.nodes["unique_id"])
+    for uid, code in zip(earlier.code["unique_id"], earlier.code["compiled_code"]):
+        if uid not in have and uid in nodes:
+            later.code["unique_id"].append(uid)
+            later.code["compiled_code"].append(code)
+            have.add(uid)
 
 
 def _display_path(data: RunData, index: int, path: str) -> str:
