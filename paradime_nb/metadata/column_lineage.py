@@ -199,7 +199,8 @@ def _describe(store: Store, schedule_name: str, graph: _Graph, start: tuple[str,
                 if graph.nodes.get(child, (None, None))[1] == _EXPOSURE:
                     if child not in exposures.setdefault(uid, []):
                         exposures[uid].append(child)
-                    if child not in extra or extra[child][0] > level + 1:
+                    beyond = depth is not None and level + 1 > depth
+                    if not beyond and (child not in extra or extra[child][0] > level + 1):
                         extra[child] = (level + 1, (uid, column))
     health = _health(store, schedule_name, ids | set(extra))
     out: list[ColumnLineageNode] = []

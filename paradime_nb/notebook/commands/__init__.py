@@ -14,7 +14,7 @@ from types import ModuleType
 #: Subcommands in the order ``%paradime?`` lists them.
 NAMES = (
     "connect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
-    "lineage", "slowest", "perf", "history", "query",
+    "lineage", "columns", "slowest", "perf", "history", "query",
 )
 
 

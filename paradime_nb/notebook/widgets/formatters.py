@@ -37,6 +37,14 @@ def _lineage(result: Any, include: Any = None, exclude: Any = None) -> dict[str,
             "text/plain": repr(list(result))[:200]}
 
 
+def _columns(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    from .columns import column_graph
+
+    graph = column_graph(result)
+    return {"text/html": graph.html + f"<p style='font-size:13px'>{escape(str(result.summary))}</p>",
+            "text/plain": repr(list(result))[:200]}
+
+
 def _slowest(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
     record = getattr(result, "record_type", None)
     if record is None or record.__name__ != "SlowModel":
@@ -62,6 +70,7 @@ FORMATTED = {
     (_RESULTS, "LineageResult"): _lineage,
     (_RESULTS, "ResultList"): _slowest,
     (_RESULTS, "PerformanceMetrics"): _performance,
+    ("paradime_nb.metadata.column_results", "ColumnLineageResult"): _columns,
 }
 
 
