@@ -28,13 +28,13 @@ from .column_results import (
     ColumnLineageStatus,
     StoppedNode,
 )
-from .results import ResultList
+from .results import LineageNode, LineageSummary, ResultList
 
 DIRECTIONS = ("up", "down")
 _EXPOSURE = "exposure"
 _INCOMPLETE = (PARTIAL, UNPARSED)
 _lock = threading.Lock()
-_graphs: weakref.WeakKeyDictionary[Store, _Graph] = weakref.WeakKeyDictionary()
+_graphs: weakref.WeakKeyDictionary[Store, dict[str, _Graph]] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -47,6 +47,7 @@ class _Graph:
     status: dict[str, tuple[str, str | None, list[str]]] = field(default_factory=dict)
     nodes: dict[str, tuple[str | None, str | None, list[str]]] = field(default_factory=dict)  # name, type, children
     columns: dict[str, set[str]] = field(default_factory=dict)
+    health: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # status, health_status
 
 
 def lineage_key(store: Store, schedule_name: str) -> str:
@@ -80,13 +81,12 @@ def column_impact(store: Store, schedule_name: str, node_column: str | Sequence[
     result = column_lineage(store, schedule_name, node_column, "down", depth)
     models = [uid for uid in result.nodes if uid != result.root_id and graph_type(result, uid) != _EXPOSURE]
     summary = result.summary
-    by_health = dict(summary.by_health)
-    exposures = [c for c in result if c.resource_type == _EXPOSURE]
-    for c in exposures:  # exposures are counted apart
-        by_health[c.health_status or "unknown"] -= 1
+    reached = [LineageNode(c.unique_id, c.name, c.resource_type, c.level, c.status, c.health_status)
+               for c in result if c.unique_id in set(models) and c.column is not None]
+    by_health = LineageSummary.of(list({n.unique_id: n for n in reached}.values()), []).by_health
     return ColumnImpact(
         column=".".join(result.root), columns=sum(1 for c in result if c.column and c.level > 0),
-        models=models, by_health={k: v for k, v in by_health.items() if v}, exposures=summary.exposures,
+        models=models, by_health=by_health, exposures=summary.exposures,
         exposures_at_risk=summary.exposures_at_risk, stopped=list(result.stopped), lineage=result,
     )
 
@@ -99,13 +99,16 @@ def graph_type(result: ColumnLineageResult, unique_id: str) -> str | None:
 
 
 def _graph(store: Store, schedule_name: str) -> _Graph:
-    key = lineage_key(store, schedule_name)
+    """The schedule's walk graph, node health included; rebuilt after any write."""
     generation = store.generation
     with _lock:
-        cached = _graphs.get(store)
-        if cached is not None and cached.key == key and cached.generation == generation:
+        cached = _graphs.get(store, {}).get(schedule_name)
+        if cached is not None and cached.generation == generation:
             return cached
+    key = lineage_key(store, schedule_name)  # may derive and store: the generation moves
+    generation = store.generation
     graph = _Graph(key, generation)
+    ensure_health(store, schedule_name)
     cur = store.cursor()
     try:
         for source_id, source_column, target_id, target_column, kind in cur.execute(
@@ -125,12 +128,13 @@ def _graph(store: Store, schedule_name: str) -> _Graph:
         for uid, name, rtype, children, columns in cur.execute(
                 sql("column_lineage_graph"), {"schedule_name": schedule_name}).fetchall():
             graph.nodes[uid] = (name, rtype, list(children or []))
-            if uid not in graph.status:  # a seed's or source's columns: catalog or YAML
-                graph.columns.setdefault(uid, set()).update(columns or [])
+            graph.columns.setdefault(uid, set()).update(columns or [])  # catalog or YAML
+        for uid, status, health in cur.execute(sql("column_lineage_health"), {"schedule_name": schedule_name}).fetchall():
+            graph.health[uid] = (status, health)
     finally:
         cur.close()
     with _lock:
-        _graphs[store] = graph
+        _graphs.setdefault(store, {})[schedule_name] = graph
     return graph
 
 
@@ -202,7 +206,7 @@ def _describe(store: Store, schedule_name: str, graph: _Graph, start: tuple[str,
                     beyond = depth is not None and level + 1 > depth
                     if not beyond and (child not in extra or extra[child][0] > level + 1):
                         extra[child] = (level + 1, (uid, column))
-    health = _health(store, schedule_name, ids | set(extra))
+    health = graph.health
     out: list[ColumnLineageNode] = []
     for (uid, column), (level, kind, via) in reached.items():
         out.append(_record(graph, health, uid, column, level, kind, via,
@@ -249,15 +253,6 @@ def _stopped(graph: _Graph, ids: set[str], direction: str) -> list[StoppedNode]:
         if status and status[0] in _INCOMPLETE:
             out.append(StoppedNode(uid, graph.nodes.get(uid, (uid,))[0], status[0], status[1]))
     return out
-
-
-def _health(store: Store, schedule_name: str, ids: set[str]) -> dict[str, tuple[str | None, str | None]]:
-    if not ids:
-        return {}
-    ensure_health(store, schedule_name)
-    ordered = sorted(ids)
-    found = rows(store, "lineage_nodes", schedule_name=schedule_name, ids=ordered, levels=[0] * len(ordered))
-    return {r["unique_id"]: (r["status"], r["health_status"]) for r in found}
 
 
 __all__ = ["DIRECTIONS", "column_impact", "column_lineage", "lineage_key", "lineage_status"]
