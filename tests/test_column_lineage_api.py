@@ -273,3 +273,27 @@ _CANVAS_INK = """() => {
   for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
   return n;
 }"""
+
+
+def test_a_store_file_of_the_schema_before_column_lineage_opens_and_loads(tmp_path):
+    """The tables and the column are added to an existing file (CREATE / ALTER ... IF NOT
+    EXISTS): a store written before them opens, loads and answers."""
+    import duckdb
+
+    from paradime_nb.store import Store
+
+    path = tmp_path / "old.duckdb"
+    Store(path).close()
+    con = duckdb.connect(str(path))
+    for table in ("node_code", "manifest_columns", "column_lineage_runs", "column_lineage_manifests",
+                  "column_lineage_edges", "column_lineage_status"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE artifacts DROP COLUMN adapter_type")
+    con.close()
+    c = Paradime.from_path(RUNS, database=path)
+    try:
+        c.metadata.load(SCHEDULE, runs=1, progress=False)
+        result = c.metadata.get_column_lineage("orders.amount", SCHEDULE)
+        assert (M + "int_order_payments", "total_amount") in {(x.unique_id, x.column) for x in result}
+    finally:
+        c.close()
