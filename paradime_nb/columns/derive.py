@@ -253,6 +253,8 @@ class _Tracer:
         source = scope.sources.get(col.table) if col.table else None
         name = col.name.lower()
         if source is None:
+            if not col.table or col.table not in scope.selected_sources:
+                self._notes.append(f"column {name} not attributed to a relation")
             return {}
         if isinstance(source, exp.Table):
             table = source.name.lower()  # placeholders are normalised like any name
