@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import BIG, JAFFLE, Row, finish, parser
+from _common import BIG, JAFFLE, Row, finish, median_ms, parser
 from paradime_nb import Paradime
 
 
@@ -33,15 +33,6 @@ def _timed(fn) -> tuple[float, float]:
     cpu, wall = time.process_time(), time.perf_counter()
     fn()
     return time.process_time() - cpu, time.perf_counter() - wall
-
-
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         ("get_column_impact of that column", lambda: client.metadata.get_column_impact(staging, slug)),
     ]
     for label, fn in cases:
-        ms = _median_ms(fn, args.questions)
+        ms = median_ms(fn, args.questions)
         rows.append(Row("7", f"{label}, {project.name}, edges stored", ms, "target", 50.0, unit="ms", target="< 50 ms",
                         met=ms < 50, n=str(args.questions)))
     for r in rows:

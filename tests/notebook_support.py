@@ -132,3 +132,14 @@ def non_blank_pixels(png: bytes) -> int:
     image = Image.open(io.BytesIO(png)).convert("RGB")
     pixels = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
     return sum(1 for r, g, b in pixels if min(r, g, b) < 230)
+
+
+# Non-transparent pixels on the graph's canvas, read inside the iframe.
+CANVAS_INK = """() => {
+  const c = document.querySelector('#mynetwork canvas');
+  if (!c || !c.width) return 0;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+  return n;
+}"""

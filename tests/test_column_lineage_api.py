@@ -261,18 +261,9 @@ def test_magic_is_the_api_and_draws_columns_in_their_nodes(shell, client, output
         frame.wait_for(state="visible", timeout=15000)
         tab.wait_for_timeout(1000)
         png = frame.screenshot(path=str(output_dir / "column_lineage.png"))
-        ink = [f.evaluate(_CANVAS_INK) for f in tab.frames if f.url == "about:srcdoc"]
+        ink = [f.evaluate(ns.CANVAS_INK) for f in tab.frames if f.url == "about:srcdoc"]
     assert ns.non_blank_pixels(png) > 3000 and ink and ink[0] > 1000
 
-
-_CANVAS_INK = """() => {
-  const c = document.querySelector('#mynetwork canvas');
-  if (!c || !c.width) return 0;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-  return n;
-}"""
 
 
 def test_a_store_file_of_the_schema_before_column_lineage_opens_and_loads(tmp_path):

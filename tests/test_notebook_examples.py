@@ -197,7 +197,7 @@ def test_lineage(demo, output_dir):
             frame.scroll_into_view_if_needed()
             png = frame.screenshot(path=str(output_dir / f"lineage_graph_{i + 1}.png"))
             drawn_pixels.append(ns.non_blank_pixels(png))
-        canvases = [f.evaluate(_CANVAS_INK) for f in tab.frames if f.url == "about:srcdoc"]
+        canvases = [f.evaluate(ns.CANVAS_INK) for f in tab.frames if f.url == "about:srcdoc"]
         # offscreen iframes are not painted: make the viewport the page for the overview shot
         tab.set_viewport_size({"width": 1280, "height": tab.evaluate("document.body.scrollHeight")})
         tab.wait_for_timeout(1000)
@@ -206,15 +206,7 @@ def test_lineage(demo, output_dir):
     assert len(canvases) == 4 and all(c > 1000 for c in canvases), canvases
 
 
-# Non-transparent pixels on the graph's canvas, read inside the iframe.
-_CANVAS_INK = """() => {
-  const c = document.querySelector('#mynetwork canvas');
-  if (!c || !c.width) return 0;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-  return n;
-}"""
+
 
 
 # --- performance ---------------------------------------------------------------------------

@@ -222,7 +222,8 @@ class Store:
         (deletes of what they replace), then ``tables``, in one transaction; caches follow
         the generation like after a load."""
         if self.read_only:
-            raise StoreError(f"{self.database} is open read-only: derived rows cannot be stored")
+            raise StoreError(f"{self.database} is open read-only: derived rows (column lineage) cannot be stored; "
+                             "open it writable once, or load with column_lineage=True")
         with self._write_lock, self._one_thread(), self._transaction() as cur:
             for statement, parameters in statements:
                 cur.execute(statement, list(parameters))
