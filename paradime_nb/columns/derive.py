@@ -212,12 +212,13 @@ class _Tracer:
             return self._memo[key]
         self._memo[key] = {}  # a recursive CTE reading itself ends here
         found: dict[tuple, str] = {}
-        if scope.is_set_operation:
+        if scope.set_operation_scopes:  # a UNION / INTERSECT / EXCEPT: branches by position
             position = self.outputs(scope).index(column) if column in self.outputs(scope) else None
             for branch in scope.set_operation_scopes:
                 names = self.outputs(branch)
                 if position is not None and position < len(names):
-                    _merge(found, self.trace(branch, names[position]))
+                    for leaf, kind in self.trace(branch, names[position]).items():  # named by the first branch
+                        _add(found, leaf, _compose(kind, PASSTHROUGH, leaf[1], column))
         else:
             projection = _projection(scope, column)
             if projection is not None:
@@ -250,7 +251,11 @@ class _Tracer:
         """The leaves of one column reference of ``scope``, with the kind of the path below."""
         from sqlglot import exp  # noqa: PLC0415
 
-        source = scope.sources.get(col.table) if col.table else None
+        source, owner = None, scope
+        while col.table and owner is not None and source is None:  # correlated: an outer scope's source
+            source = owner.sources.get(col.table)
+            if source is None:
+                owner = owner.parent
         name = col.name.lower()
         if source is None:
             if not col.table or col.table not in scope.selected_sources:
