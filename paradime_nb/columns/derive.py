@@ -36,6 +36,7 @@ _PLACEHOLDER = "__rel_"
 _JINJA = re.compile(r"\{\{|\{%|\{#")
 _RANK = {kind: i for i, kind in enumerate(VALUE_KINDS)}
 _NO_TYPE = "UNKNOWN"
+_NO_COLUMNS = "no known columns"
 _REASON_CHARS = 200
 
 
@@ -110,7 +111,7 @@ def _rename_relations(tree, node: NodeSQL, index: RelationIndex, notes: list[str
             if not ids:
                 notes.append(f"{'.'.join(parts)} is not a node of this manifest")
             elif not columns:
-                notes.append(f"no known columns for {'.'.join(parts)}")
+                notes.append(f"{_NO_COLUMNS} for {'.'.join(parts)}")
             seen[parts] = len(out)
             out.append((ids, columns))
         alias = table.alias or table.name
@@ -138,8 +139,9 @@ def _trace(node: NodeSQL, tree, reparse, relations: list[tuple[list[str], tuple]
         try:
             qualified = _qualify(reparse(), schema, dialect, partial=True)
         except OptimizeError as again:
-            return NodeLineage(node.unique_id, UNPARSED,
-                               _short(f"columns cannot be attributed to relations: {_first_line(again)}"), dialect)
+            unknown = [n for n in notes if n.startswith(_NO_COLUMNS)]  # the likely cause, said with it
+            why = "; ".join([f"columns cannot be attributed to relations: {_first_line(again)}", *unknown])
+            return NodeLineage(node.unique_id, UNPARSED, _short(why), dialect)
     root = build_scope(qualified)
     if root is None:
         return NodeLineage(node.unique_id, UNPARSED, "no query scope in the compiled code", dialect)

@@ -21,7 +21,7 @@ class RelationIndex:
         self._ephemeral: dict[str, list[str]] = {}
         self._columns: dict[str, tuple[str, ...]] = {}
         for r in relations:
-            self._columns[r.unique_id] = tuple(c.lower() for c in r.columns)
+            self._columns[r.unique_id] = tuple(r.columns)  # as the catalog spells them: sqlglot normalises
             if r.materialized == _EPHEMERAL:
                 for name in {r.name, r.identifier}:
                     if name:
@@ -46,11 +46,12 @@ class RelationIndex:
         return _prefer(self._ephemeral.get(name.lower(), []), depends_on)
 
     def columns(self, ids: Iterable[str]) -> tuple[str, ...]:
-        """The union of the known columns of ``ids``, in order."""
-        out: dict[str, None] = {}
+        """The union of the known columns of ``ids``, in order (one per name, whatever case)."""
+        out: dict[str, str] = {}
         for uid in ids:
-            out.update(dict.fromkeys(self._columns.get(uid, ())))
-        return tuple(out)
+            for column in self._columns.get(uid, ()):
+                out.setdefault(column.lower(), column)
+        return tuple(out.values())
 
 
 def _prefer(found: list[str], depends_on: Sequence[str]) -> list[str]:

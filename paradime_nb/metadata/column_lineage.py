@@ -79,7 +79,7 @@ def column_lineage(store: Store, schedule_name: str, node_column: str | Sequence
 def column_impact(store: Store, schedule_name: str, node_column: str | Sequence[str],
                   depth: int | None = None) -> ColumnImpact:
     result = column_lineage(store, schedule_name, node_column, "down", depth)
-    models = [uid for uid in result.nodes if uid != result.root_id and graph_type(result, uid) != _EXPOSURE]
+    models = [uid for uid in result.nodes if uid != result.root_id and _type_of(result, uid) != _EXPOSURE]
     summary = result.summary
     reached = [LineageNode(c.unique_id, c.name, c.resource_type, c.level, c.status, c.health_status)
                for c in result if c.unique_id in set(models) and c.column is not None]
@@ -91,7 +91,7 @@ def column_impact(store: Store, schedule_name: str, node_column: str | Sequence[
     )
 
 
-def graph_type(result: ColumnLineageResult, unique_id: str) -> str | None:
+def _type_of(result: ColumnLineageResult, unique_id: str) -> str | None:
     return next((c.resource_type for c in result if c.unique_id == unique_id), None)
 
 
