@@ -77,7 +77,11 @@ def test_walk_matches_the_truth_set(client, column, direction, depth):
     got = {(c.unique_id, c.column): c.level for c in result if c.resource_type != "exposure"}
     assert got == expected
     assert result.root == (node, col) and result.root_id == M + node
-    assert len(result.edges) == len(expected) - 1  # one edge reached each column but the start
+    reached_nodes = {u for u, _c in expected}
+    truth_edges = {(s, sc, t, tc, k) for s, sc, t, tc, k, _w in EDGES if (s, sc) in expected
+                   and ((t, tc) in expected if tc is not None else
+                        ((t, None) in expected if direction == "down" else t in reached_nodes))}
+    assert {(e.source_id, e.source_column, e.target_id, e.target_column, e.kind) for e in result.edges} == truth_edges
 
 
 def test_columns_carry_node_health_and_exposures(client):

@@ -214,19 +214,28 @@ def _describe(store: Store, schedule_name: str, graph: _Graph, start: tuple[str,
     for uid, (level, via) in extra.items():
         out.append(_record(graph, health, uid, None, level, None, via, []))
     out.sort(key=lambda c: (c.level, c.resource_type or "", c.name or "", c.column or ""))
-    edges = [ColumnEdgeRecord(*_oriented(target, via, kind, direction))
-             for target, (_l, kind, via) in reached.items() if via is not None and kind is not None]
+    edges = _edges_among(graph, reached, ids, direction)
     return ColumnLineageResult(out, root=(graph.nodes.get(start[0], (start[0],))[0] or start[0], start[1]),
                                root_id=start[0],
                                direction="upstream" if direction == "up" else "downstream", depth=depth,
                                edges=edges, stopped=_stopped(graph, ids, direction))
 
 
-def _oriented(target: tuple, via: tuple, kind: str, direction: str) -> tuple:
-    """An edge as (source node, source column, target node, target column, kind)."""
-    if direction == "up":
-        return (target[0], target[1], via[0], None if kind == FILTER else via[1], kind)
-    return (via[0], via[1], target[0], target[1], kind)
+def _edges_among(graph: _Graph, reached: dict, ids: set[str], direction: str) -> list[ColumnEdgeRecord]:
+    """Every stored edge between reached columns (what a graph draws); a filter edge ends
+    at its node's rows: reached as such downstream, the node reached at all upstream."""
+    out = []
+    for source in reached:
+        if source[1] is None:
+            continue
+        for target_id, target_column, kind in graph.down.get(source, ()):
+            if target_column is None:
+                ok = (target_id, None) in reached if direction == "down" else target_id in ids
+            else:
+                ok = (target_id, target_column) in reached
+            if ok:
+                out.append(ColumnEdgeRecord(source[0], source[1], target_id, target_column, kind))
+    return out
 
 
 def _record(graph: _Graph, health: dict, uid: str, column: str | None, level: int, kind: str | None,
