@@ -116,7 +116,7 @@ def test_write_report(output_dir):
     lines = ["| manifest | adapter | models | ok | partial | unparsed | reasons |", "|---|---|---|---|---|---|---|"]
     for name, (adapter, counts, reasons) in sorted(_REPORT.items()):
         total = sum(counts.values())
-        share = {k: f"{counts[k]} ({100 * counts[k] / total:.0f}%)" if total else "0" for k in ("ok", "partial", "unparsed")}
+        share = {k: f"{counts[k]} ({100 * counts[k] / total:.1f}%)" if total else "0" for k in ("ok", "partial", "unparsed")}
         why = "; ".join(f"{n}x {r}" for r, n in reasons.most_common(3))
         lines.append(f"| {name} | {adapter} | {total} | {share['ok']} | {share['partial']} | {share['unparsed']} | {why} |")
     (output_dir / "column_lineage_robustness.md").write_text("\n".join(lines) + "\n")
