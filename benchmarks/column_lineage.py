@@ -12,8 +12,8 @@ the derivation needs from the store, then in the same process:
 Both are timed by CPU time (the machine is shared: wall time moves with the neighbours'
 load) and by wall time; parse and derive alternate ``--repeat`` times, medians kept.
 ratio = derive / parse (target < 4x). Then questions once the edges are stored (medians
-of ``--questions`` calls each): the column with the most upstream columns, a staging
-column downstream, ``get_column_impact`` (target < 50 ms).
+of ``--questions`` calls each, CPU and wall): the column with the most upstream columns
+among a sample, a staging column downstream, ``get_column_impact`` (target < 50 ms).
 
     python benchmarks/column_lineage.py [--project big-2000] [--repeat 3] [--smoke] [--json PATH]
 """
@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import BIG, JAFFLE, Row, finish, median_ms, parser
+from _common import BIG, JAFFLE, Row, finish, parser
 from paradime_nb import Paradime
 
 
@@ -100,9 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         ("get_column_impact of that column", lambda: client.metadata.get_column_impact(staging, slug)),
     ]
     for label, fn in cases:
-        ms = median_ms(fn, args.questions)
-        rows.append(Row("7", f"{label}, {project.name}, edges stored", ms, "target", 50.0, unit="ms", target="< 50 ms",
-                        met=ms < 50, n=str(args.questions)))
+        cpu, wall = zip(*(_timed(fn) for _ in range(args.questions)))
+        ms, wall_ms = statistics.median(cpu) * 1000, statistics.median(wall) * 1000
+        rows.append(Row("7", f"{label}, {project.name}, edges stored: CPU", ms, "target", 50.0, unit="ms",
+                        target="< 50 ms", met=ms < 50, n=str(args.questions), note=f"wall {wall_ms:.1f} ms"))
     for r in rows:
         print(f"{r.measure:<100} {r.ours:>10.3f} {r.unit} vs {r.baseline:>8.3f} ({r.ratio:.2f}x) {r.note}")
     client.close()

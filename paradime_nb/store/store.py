@@ -24,8 +24,10 @@ SCHEMA_VERSION = "1"
 RUN_TABLES = (
     "commands", "artifacts", "dbt_run_results", "dbt_source_freshness_results", "model_metadata",
     "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
-    "node_code", "manifest_columns", "column_lineage_runs",
+    "node_code", "manifest_columns",
 )
+# Run-keyed rows the package derives after a load (not loaded data): they go with their run.
+DERIVED_RUN_TABLES = ("column_lineage_runs",)
 # A run stored in one of these states is replaced when loaded again: it was still going.
 UNFINISHED_STATES = ("STARTING", "RUNNING", "QUEUED", "PENDING")
 
@@ -123,7 +125,7 @@ class Store:
             if row is not None:
                 if not replace and (row[0] or "").upper() not in UNFINISHED_STATES:
                     return False
-                for table in ("runs", *RUN_TABLES):
+                for table in ("runs", *RUN_TABLES, *DERIVED_RUN_TABLES):
                     cur.execute(sql.delete_run(table), key)
             self._upsert_schedule(cur, prepared.schedule_row)
             run = prepared.run_row
@@ -238,7 +240,7 @@ class Store:
             ids = [r[0] for r in cur.execute(sql.STORED_RUNS, [schedule_name]).fetchall()]
             chosen = ids if run_ids is None else [i for i in ids if i in set(run_ids)]
             for run_id in chosen:
-                for table in ("runs", *RUN_TABLES):
+                for table in ("runs", *RUN_TABLES, *DERIVED_RUN_TABLES):
                     cur.execute(sql.delete_run(table), [schedule_name, run_id])
             if run_ids is None:
                 cur.execute("DELETE FROM schedules WHERE schedule_name = ?", [schedule_name])
