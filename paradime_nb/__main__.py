@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -14,7 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from .summary import print_demo_summary
 
-        print_demo_summary()
+        try:
+            print_demo_summary()
+            sys.stdout.flush()
+        except BrokenPipeError:  # `paradime_nb demo | head`: the reader left, which is fine
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

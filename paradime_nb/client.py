@@ -28,6 +28,7 @@ class Paradime:
         *,
         cache_dir: str | Path | None = None,
         strict: bool = False,
+        read_only: bool = False,
         **bolt_options: Any,
     ) -> None:
         from .sources.bolt import BoltSource  # noqa: PLC0415  (requests only when the API is used)
@@ -36,33 +37,37 @@ class Paradime:
             api_key=api_key, api_secret=api_secret, api_endpoint=api_endpoint,
             workspace_uid=workspace_uid, cache_dir=cache_dir, **bolt_options,
         )
-        self._setup(source, database, strict)
+        self._setup(source, database, strict, read_only)
 
-    def _setup(self, source: RunSource | None, database: str | Path, strict: bool) -> None:
+    def _setup(self, source: RunSource | None, database: str | Path, strict: bool, read_only: bool = False) -> None:
         self.source = source
-        self.store = Store(database)
+        self.store = Store(database, read_only=read_only)
         self.metadata = MetadataClient(self.store, source, strict=strict)
 
     @classmethod
-    def from_source(cls, source: RunSource | None, database: str | Path = ":memory:", *, strict: bool = False) -> Paradime:
-        """A client over any ``RunSource`` (or none: analyses over an existing store file)."""
+    def from_source(cls, source: RunSource | None, database: str | Path = ":memory:", *, strict: bool = False,
+                    read_only: bool = False) -> Paradime:
+        """A client over any ``RunSource`` (or none: analyses over an existing store file).
+        ``read_only=True`` opens a store file without taking DuckDB's write lock, so several
+        processes can read it while none writes (loads then fail with ``StoreError``)."""
         self = cls.__new__(cls)
-        self._setup(source, database, strict)
+        self._setup(source, database, strict, read_only)
         return self
 
     @classmethod
     def from_path(cls, path: str | Path, database: str | Path = ":memory:", *, schedule_name: str | None = None,
-                  strict: bool = False) -> Paradime:
+                  strict: bool = False, read_only: bool = False) -> Paradime:
         """A saved-runs folder (one schedule or several), or a dbt project / ``target/`` folder
         (one schedule, named after the folder unless ``schedule_name`` is given)."""
-        return cls.from_source(open_path(path, schedule_name), database, strict=strict)
+        return cls.from_source(open_path(path, schedule_name), database, strict=strict, read_only=read_only)
 
     @classmethod
-    def demo(cls, database: str | Path = ":memory:") -> Paradime:
+    def demo(cls, database: str | Path = ":memory:", *, read_only: bool = False) -> Paradime:
         """The bundled demo: 12 daily runs of the schedule ``jaffle-daily``."""
-        return cls.from_source(DemoSource(), database)
+        return cls.from_source(DemoSource(), database, read_only=read_only)
 
     def close(self) -> None:
+        """Close the source and the store (a store file is unlocked); closing twice is fine."""
         if self.source is not None:
             self.source.close()
         self.store.close()

@@ -71,6 +71,19 @@ class RunNotFoundError(SourceError):
     """A run id that the source does not have."""
 
 
+class RunNotStoredError(RunNotFoundError):
+    """A run id the store does not hold for that schedule; ``nearest`` lists the stored run
+    ids closest to it."""
+
+    def __init__(self, run_id: object, schedule_name: str, nearest: Sequence[int] = ()) -> None:
+        self.run_id = run_id
+        self.schedule_name = schedule_name
+        self.nearest = list(nearest)
+        hint = (f" Nearest stored runs: {', '.join(str(r) for r in self.nearest)}." if self.nearest
+                else " No run of it is stored.")
+        super().__init__(f"run {run_id!r} of {schedule_name!r} is not in the store.{hint}")
+
+
 # --- the store -------------------------------------------------------------------------
 
 
@@ -144,5 +157,19 @@ class AmbiguousNodeError(ParadimeNbError):
         )
 
 
+class RunTimingError(ParadimeNbError):
+    """The run's timings cannot answer the question (none recorded, or the run is still going)."""
+
+
 class SelectorError(ParadimeNbError):
     """A dbt graph selector that cannot be parsed."""
+
+
+class InvalidArgumentError(ParadimeNbError, ValueError):
+    """An argument of the API out of its range or of the wrong type (``depth=-1``,
+    ``days=0``, ``limit="ten"``); a ``ValueError`` too, for code that catches those."""
+
+
+class QueryError(ParadimeNbError):
+    """User SQL that DuckDB refused, or parameters that do not match its placeholders;
+    the message is one line (DuckDB's own first line where it has one)."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .vocabulary import HEALTH_DISPLAY_ORDER, HEALTHY
+
 if TYPE_CHECKING:
     from .metadata import MetadataClient
 
@@ -31,13 +33,12 @@ def health_summary(metadata: MetadataClient, schedule_name: str) -> str:
         lines.append(f"\n{schedule_name}: latest run {run.run_id} {run.state or '?'} started {run.started_at:%Y-%m-%d %H:%M} UTC"
                      f" ({_seconds(run.duration_seconds)})")
     health = dash.models_by_health
-    lines.append(f"\nModels ({dash.models_total}): " + ", ".join(f"{health.get(k, 0)} {k}" for k in
-                                                                  ("healthy", "warning", "critical", "unknown")))
+    lines.append(f"\nModels ({dash.models_total}): " + ", ".join(f"{health.get(k, 0)} {k}" for k in HEALTH_DISPLAY_ORDER))
     for m in metadata.get_model_health(schedule_name):
-        if m.health_status != "healthy":
+        if m.health_status != HEALTHY:
             lines.append(f"  {m.health_status:<9}{m.name}: {'; '.join(m.reasons) or 'see its upstream'}")
 
-    rate = "n/a" if dash.test_success_rate is None else f"{dash.test_success_rate:.1%}"
+    rate = "n/a" if dash.test_success_rate is None else f"{dash.test_success_rate:.1f}%"
     counts = ", ".join(f"{v} {k}" for k, v in dash.tests_by_status.items())
     lines.append(f"\nTests ({dash.tests_total}): {counts}; success rate {rate}")
     problems = [t for t in metadata.get_test_results(schedule_name) if t.status in ("fail", "error", "runtime error", "warn")]

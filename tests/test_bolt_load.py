@@ -237,10 +237,11 @@ def test_a_running_run_is_skipped_unless_asked_for_and_never_cached(tmp_path):
         cache = tmp_path / "cache"
         client = api_client(srv, cache)
         report = client.metadata.load("jaffle-daily")
-        assert report.skipped_running == [48013] and report.loaded == []
+        assert report.skipped_running == [48013] and report.loaded == [48011]  # runs=1: the latest finished run
+        assert "48013" in str(report)
         report = client.metadata.load("jaffle-daily", include_running=True)
         assert report.loaded == [48013]
-        assert client.store.fetchall("SELECT state FROM runs") == [("RUNNING",)]
+        assert client.store.fetchall("SELECT state FROM runs WHERE run_id = 48013") == [("RUNNING",)]
         assert client.store.fetchall("SELECT exit_code FROM commands WHERE command_index = 4") == [(None,)]
         assert not list(cache.rglob("48013"))  # its files may still change: nothing on disk
 

@@ -203,7 +203,8 @@ def test_compiled_code_and_declared_columns_are_stored_as_the_manifest_has_them(
         got = client.store.fetchall("SELECT count(*) FROM manifest_columns WHERE run_id = ?", [run_id])[0][0]
         assert got == declared
         with_code = {u for u, n in relations.items() if (n.get("compiled_code") or "").strip()}
-        stored = {r[0] for r in client.store.fetchall("SELECT unique_id FROM node_code WHERE run_id = ?", [run_id])}
+        stored = {r[0] for r in client.store.fetchall(
+            "SELECT unique_id FROM manifest_nodes WHERE run_id = ? AND compiled_code IS NOT NULL", [run_id])}
         assert with_code <= stored  # and codes of earlier commands of the run fill the rest
         adapter = client.store.fetchall("SELECT DISTINCT adapter_type FROM artifacts WHERE run_id = ? "
                                         "AND kind = 'manifest'", [run_id])
@@ -248,7 +249,7 @@ def test_magic_is_the_api_and_draws_columns_in_their_nodes(shell, client, output
 
     for c in shown:
         assert c.unique_id in drawn  # every node is a header ...
-        assert drawn[c.unique_id]["color"]["background"] == colour(c.health_status or "unknown")
+        assert drawn[c.unique_id]["color"]["background"] == colour(c.health_status)
         if c.column:  # ... with its columns right below it, in the same lane
             col = drawn[f"{c.unique_id}\x00{c.column}"]
             assert col["x"] == drawn[c.unique_id]["x"] and col["y"] > drawn[c.unique_id]["y"]
@@ -280,7 +281,7 @@ def test_a_store_file_of_the_schema_before_column_lineage_opens_and_loads(tmp_pa
     path = tmp_path / "old.duckdb"
     Store(path).close()
     con = duckdb.connect(str(path))
-    for table in ("node_code", "manifest_columns", "column_lineage_runs", "column_lineage_manifests",
+    for table in ("manifest_columns", "column_lineage_runs", "column_lineage_manifests",
                   "column_lineage_edges", "column_lineage_status"):
         con.execute(f"DROP TABLE {table}")
     con.execute("ALTER TABLE artifacts DROP COLUMN adapter_type")

@@ -26,7 +26,7 @@ def test_snapshot_is_rebuilt_after_loads_and_deletes(tmp_path):
     with Paradime.from_path(root) as client:
         client.metadata.load("jaffle-daily", progress=False)
         first = _health(client)
-        assert "critical" in first.values()
+        assert "Critical" in first.values()
         assert _health(client) == first  # served from the snapshot
 
         shutil.copytree(JAFFLE / "48012", root / "48012")  # a clean run fixes them
@@ -35,7 +35,7 @@ def test_snapshot_is_rebuilt_after_loads_and_deletes(tmp_path):
         assert second != first
         assert second == _fresh(root)
         dashboard = client.metadata.get_health_dashboard("jaffle-daily")
-        assert dashboard.models_by_health["critical"] == list(second.values()).count("critical")
+        assert dashboard.models_by_health["Critical"] == list(second.values()).count("Critical")
 
         client.store.delete_runs("jaffle-daily", [48012])
         assert _health(client) == first

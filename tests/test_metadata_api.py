@@ -78,9 +78,9 @@ def test_odd_statuses_never_crash_and_follow_the_rules(tmp_path):
             assert health[name].status == want
         # "Success"/"Fail" are dbt Fusion's spellings: read as dbt-core's
         assert health["customer_order_stats"].status == "success"
-        assert health["stg_customers"].health_status == "healthy"
-        assert health["orders_daily"].health_status == "warning"
-        assert health["orders"].health_status == "critical"  # its unique test now fails
+        assert health["stg_customers"].health_status == "Healthy"
+        assert health["orders_daily"].health_status == "Warning"
+        assert health["orders"].health_status == "Critical"  # its unique test now fails
         oracle = {history.graph.nodes[u]["name"]: h for u, h in history.model_health().items()}
         assert {n: h.health_status for n, h in health.items()} == oracle
         # every other analysis answers too
@@ -96,7 +96,7 @@ def test_odd_statuses_never_crash_and_follow_the_rules(tmp_path):
         odd = [f for f in m.get_source_freshness(S) if f.status == "stale-ish"]
         assert len(odd) == 1
         # an unrecognised freshness status is not a pass: downstream models are warned
-        assert health["stg_payments"].upstream_source_warn and health["stg_payments"].health_status == "warning"
+        assert health["stg_payments"].upstream_source_warn and health["stg_payments"].health_status == "Warning"
 
 
 def test_results_are_dataclasses_with_frames_and_html():
@@ -158,7 +158,7 @@ def test_the_demo_summary_tells_the_story():
         health = client.metadata.get_health_dashboard(S).models_by_health
         runs = client.metadata.get_run_history(S, None)
         warned = [t.name for t in client.metadata.get_test_results(S) if t.status == "warn"]
-    assert f"{health['healthy']} healthy, {health['warning']} warning, {health['critical']} critical" in out
+    assert f"{health['Healthy']} Healthy, {health['Warning']} Warning, {health['Critical']} Critical" in out
     for r in runs:
         assert f"  {r.run_id} " in out
     for name in warned:

@@ -80,7 +80,7 @@ def _check_health(history: History, got: dict) -> None:
             len(statuses), statuses.count("fail"), statuses.count("warn")), uid
         assert m.tests_errored == sum(s in ("error", "runtime error") for s in statuses), uid
         assert m.tests_not_run == statuses.count(None), uid
-        assert (m.health_status == "healthy") == (m.reasons == []), uid
+        assert (m.health_status == "Healthy") == (m.reasons == []), uid
 
 
 @pytest.mark.parametrize("i", INDEXES, ids=[str(r.run_id) for r in ALL_RUNS])
@@ -96,11 +96,11 @@ def test_model_health_of_each_run_alone(alone, i):
 def test_the_fixture_story_shows_in_the_health_counts(incremental, alone):
     """Not vacuous: the runs give every health status somewhere."""
     seen = Counter(m.health_status for _, got in incremental + alone for m in got["health"])
-    assert {"healthy", "warning", "critical", "unknown"} <= set(seen)
+    assert {"Healthy", "Warning", "Critical", "Unknown"} <= set(seen)
     by_run = {h.latest_run().run_id: got for h, got in alone}
-    assert {m.name for m in by_run[48009]["health"] if m.health_status == "critical"} == {"int_payments_usd"}
+    assert {m.name for m in by_run[48009]["health"] if m.health_status == "Critical"} == {"int_payments_usd"}
     latest = {m.name: m.health_status for m in incremental[-1][1]["health"]}
-    assert latest["customers"] == "warning"  # the chronic warn-severity not_null test
+    assert latest["customers"] == "Warning"  # the chronic warn-severity not_null test
 
 
 @pytest.mark.parametrize("i", INDEXES, ids=[str(r.run_id) for r in ALL_RUNS])
@@ -172,7 +172,8 @@ def test_dashboard(incremental, i):
     assert dash.tests_by_status == dict(tests)
     assert dash.tests_total == len(history.graph.tests())
     ran = sum(v for k, v in tests.items() if k not in ("not run", "skipped"))
-    assert dash.test_success_rate == (pytest.approx(tests["pass"] / ran) if ran else None)
+    assert dash.test_success_rate == (pytest.approx(100 * tests["pass"] / ran) if ran else None)  # percent, as the SDK
+    assert dash.failed_tests == sum(v for k, v in tests.items() if k in ("fail", "error", "runtime error"))
     statuses = [history.fresh_status(u) for u, n in history.graph.nodes.items() if n["resource_type"] == "source"]
     assert dash.sources_total == len(statuses)
     assert dash.sources_checked == sum(s is not None for s in statuses)

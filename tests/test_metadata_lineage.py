@@ -105,7 +105,7 @@ def test_upstream_and_downstream_through_the_api(client, name, direction, depth)
         assert t.status == HISTORY.status(t.unique_id)
     exposures = sorted(GRAPH.nodes[u]["name"] for u in walked if GRAPH.rtype(u) == "exposure")
     assert sorted(result.summary.exposures) == exposures
-    assert result.summary.by_health == dict(sorted(Counter(n.health_status or "unknown" for n in result).items()))
+    assert result.summary.by_health == dict(sorted(Counter(n.health_status or "Unknown" for n in result).items()))
 
 
 def test_downstream_reaches_the_dashboards(client):
@@ -125,7 +125,7 @@ def test_the_health_of_upstream_shows_an_earlier_failure():
         up = c.metadata.get_upstream_model_health("customers", S)
     health = history.health()
     got = {n.unique_id: n.health_status for n in up}
-    assert got["model.jaffle_shop.stg_payments"] == health["model.jaffle_shop.stg_payments"] == "critical"
+    assert got["model.jaffle_shop.stg_payments"] == health["model.jaffle_shop.stg_payments"] == "Critical"
     assert {u: h for u, h in got.items() if u in health} == {u: health[u] for u in got if u in health}
 
 
@@ -222,7 +222,7 @@ def test_big_project_health_matches_an_independent_count(big):
     expected = history.model_health()
     assert got == expected
     counts = Counter(expected.values())
-    assert counts["critical"] and counts["warning"] and counts["healthy"]
+    assert counts["Critical"] and counts["Warning"] and counts["Healthy"]
 
 
 def test_big_project_lineage_matches_an_independent_walk(big):

@@ -232,31 +232,33 @@ class History:
             if rtype == "source":
                 fs = self.fresh_status(uid)
                 if fs == "error" or critical_test:
-                    out[uid] = "critical"
+                    out[uid] = "Critical"
                 elif (fs is not None and fs != "pass") or warning_test:
-                    out[uid] = "warning"
+                    out[uid] = "Warning"
                 elif fs is None and all(self.status(t) is None for t in mine):
-                    out[uid] = "unknown"
+                    out[uid] = "Unknown"
                 else:
-                    out[uid] = "healthy"
+                    out[uid] = "Healthy"
             elif rtype in ("model", "seed", "snapshot", "function"):
                 ephemeral = (node.get("config") or {}).get("materialized") == "ephemeral"
                 status = None if ephemeral else self.status(uid)
                 if status in ERROR or critical_test:
-                    out[uid] = "critical"
+                    out[uid] = "Critical"
+                elif warning_test:  # test evidence wins over "never executed"
+                    out[uid] = "Warning"
                 elif status is None and not ephemeral:
-                    out[uid] = "unknown"
-                elif warning_test or (status is not None and status not in OK):
-                    out[uid] = "warning"
+                    out[uid] = "Unknown"
+                elif status is not None and status not in OK:
+                    out[uid] = "Warning"
                 else:
-                    out[uid] = "healthy"
+                    out[uid] = "Healthy"
         return out
 
     def health(self) -> dict[str, str]:
         """Models, seeds, snapshots and sources of the latest manifest -> health."""
         g, own = self.graph, self.own_health()
         tests = self.test_map()
-        crit_origins = [u for u, h in own.items() if h == "critical" and (
+        crit_origins = [u for u, h in own.items() if h == "Critical" and (
             g.rtype(u) != "source" or any(self.status(t) in BAD_TEST and g.severity(t) == "error" for t in tests.get(u, [])))]
         src_error = [u for u in own if g.rtype(u) == "source" and self.fresh_status(u) == "error"]
         src_warn = [u for u in own if g.rtype(u) == "source" and self.fresh_status(u) not in (None, "pass", "error")]
@@ -270,12 +272,12 @@ class History:
         up_crit, up_err, up_warn = below(crit_origins), below(src_error), below(src_warn)
         out = {}
         for uid, h in own.items():
-            if h == "unknown" and g.rtype(uid) != "source":
-                out[uid] = "unknown"
-            elif h == "critical" or uid in up_err:
-                out[uid] = "critical"
-            elif h == "warning" or uid in up_crit or uid in up_warn:
-                out[uid] = "warning"
+            if h == "Unknown" and g.rtype(uid) != "source":
+                out[uid] = "Unknown"
+            elif h == "Critical" or uid in up_err:
+                out[uid] = "Critical"
+            elif h == "Warning" or uid in up_crit or uid in up_warn:
+                out[uid] = "Warning"
             else:
                 out[uid] = h
         return out
@@ -285,7 +287,7 @@ class History:
         snapshots and sources above them, at least a warning when their own result says
         skipped (critical if it errored)."""
         g, health = self.graph, self.health()
-        rank = {"healthy": 0, "unknown": 1, "warning": 2, "critical": 3}
+        rank = {"Healthy": 0, "Unknown": 1, "Warning": 2, "Critical": 3}
         names = {v: k for k, v in rank.items()}
         out = {}
         for uid, node in g.nodes.items():
@@ -368,19 +370,19 @@ def test_oracle_health_follows_the_documented_rules_on_known_days():
     # never run and takes its health from upstream: raw_payments is past error_after
     alone = History([runs[by_id[48005]]])
     models = alone.model_health()
-    assert models.pop("model.jaffle_shop.int_order_payments") == "critical"
-    assert set(models.values()) == {"unknown"}
+    assert models.pop("model.jaffle_shop.int_order_payments") == "Critical"
+    assert set(models.values()) == {"Unknown"}
     health = alone.health()
-    assert health["source.jaffle_shop.jaffle_raw.raw_orders"] == "critical"
-    assert health["source.jaffle_shop.jaffle_raw.raw_customers"] == "warning"
+    assert health["source.jaffle_shop.jaffle_raw.raw_orders"] == "Critical"
+    assert health["source.jaffle_shop.jaffle_raw.raw_customers"] == "Warning"
     # 48009 alone: int_payments_usd errored (critical), its descendants warned or skipped
     h = History([runs[by_id[48009]]]).model_health()
-    assert h["model.jaffle_shop.int_payments_usd"] == "critical"
-    assert h["model.jaffle_shop.fct_daily_revenue_usd"] == "warning"
+    assert h["model.jaffle_shop.int_payments_usd"] == "Critical"
+    assert h["model.jaffle_shop.fct_daily_revenue_usd"] == "Warning"
     # 48004 alone: duplicate payment ids fail unique tests on staging and intermediate
     h = History([runs[by_id[48004]]]).model_health()
-    assert h["model.jaffle_shop.stg_payments"] == "critical"
-    assert h["model.jaffle_shop.int_payments_usd"] == "critical"
+    assert h["model.jaffle_shop.stg_payments"] == "Critical"
+    assert h["model.jaffle_shop.int_payments_usd"] == "Critical"
 
 
 def test_oracle_bfs_levels_are_shortest_distances():

@@ -123,4 +123,5 @@ def test_wildcards_match_the_whole_fqn_like_dbt(client):
 def test_a_selector_matching_nothing_is_empty_not_an_error(client):
     result = client.metadata.select_nodes(S, "tag:no_such_tag+")
     assert list(result) == [] and list(result.tests) == []
-    assert result.to_frame().columns.tolist() == ["unique_id", "name", "resource_type", "level", "status", "health_status"]
+    assert result.to_frame().columns.tolist() == ["unique_id", "name", "resource_type", "level", "status", "health_status",
+                                                  "execution_time", "executed_at"]

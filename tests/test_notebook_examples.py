@@ -111,11 +111,11 @@ def test_quickstart(demo, output_dir):
     card = ns.data(nb, "health-card")
     assert "application/vnd.jupyter.widget-view+json" in ns.cell(nb, "health-card").outputs[0]["data"]
     assert health_counts(card) == {h: dashboard.models_by_health.get(h, 0) for h in health_counts(card)}
-    assert set(health_counts(card)) == {"critical", "warning", "healthy", "unknown"}
+    assert set(health_counts(card)) == {"Critical", "Warning", "Healthy", "Unknown"}
     assert ns.texts_by_class(card, "paradime-models-total") == [str(dashboard.models_total)]
     assert ns.texts_by_class(card, "paradime-tests-total") == [str(dashboard.tests_total)]
-    assert ns.texts_by_class(card, "paradime-test-rate") == [f"{dashboard.test_success_rate:.1%}"]
-    unhealthy = [m.name for m in demo.get_model_health("jaffle-daily") if m.health_status != "healthy"]
+    assert ns.texts_by_class(card, "paradime-test-rate") == [f"{dashboard.test_success_rate:.1f}%"]
+    unhealthy = [m.name for m in demo.get_model_health("jaffle-daily") if m.health_status != "Healthy"]
     assert f"Models not healthy ({len(unhealthy)})" in card and all(name in card for name in unhealthy)
 
     expected = (dashboard.models_by_health, dashboard.tests_by_status, round(dashboard.test_success_rate, 4))
@@ -146,7 +146,7 @@ def test_quickstart(demo, output_dir):
     assert "jaffle-daily" in text and "success rate" in text
     for health, count in dashboard.models_by_health.items():
         assert f"{count} {health}" in text
-    assert f"{dashboard.test_success_rate:.1%}" in text
+    assert f"{dashboard.test_success_rate:.1f}%" in text
 
 
 # --- lineage -------------------------------------------------------------------------------
@@ -254,3 +254,24 @@ def test_paradime_api_notebook(output_dir):
     assert [int(r[0]) for r in ns.table_rows(ns.data(nb, "sql-rows"))[1:]] == latest
     assert "12 run(s) loaded" in ns.data(nb, "status", "text/plain")
     nbformat.write(nb, OUTPUT / "paradime_api.executed.ipynb")
+
+
+# --- the paradime-io SDK's examples -------------------------------------------------------------
+
+
+def test_sdk_compat_notebook(demo):
+    nb = ns.execute("sdk_compat.ipynb")
+    assert_quiet(nb)
+    dash = demo.get_health_dashboard("jaffle-daily")
+    out = "".join(o.get("text", "") for o in ns.cell(nb, "dashboard").outputs)
+    assert f"Healthy models: {dash.healthy_models}/{dash.total_models}" in out
+    assert f"Test success rate: {dash.test_success_rate:.1f}% of {dash.total_tests} tests" in out
+    models = "".join(o.get("text", "") for o in ns.cell(nb, "models").outputs)
+    unhealthy = [m for m in demo.get_model_health("jaffle-daily") if m.health_status != "Healthy"]
+    assert models.count("\n") == len(unhealthy) and all(f"{m.name}: {m.health_status}" in models for m in unhealthy)
+    upstream = "".join(o.get("text", "") for o in ns.cell(nb, "upstream").outputs).splitlines()
+    assert sorted(line.strip() for line in upstream) == sorted(
+        f"L{d.level}: {d.name} ({d.health_status})" for d in demo.get_upstream_model_health("customers", "jaffle-daily"))
+    perf = demo.get_performance_summary("jaffle-daily", days=7)
+    assert f"{perf.total_runs} runs in 7 days" in "".join(o.get("text", "") for o in ns.cell(nb, "impact-perf").outputs)
+    assert ">critical<" in ns.data(nb, "sql")

@@ -15,8 +15,8 @@ from paradime_nb.notebook.widgets.lineage import DRAW_LIMIT, PHYSICS_LIMIT, SHAP
 
 def chain(n: int) -> tuple[list[dict], list[tuple[str, str]]]:
     """A source feeding a line of n - 1 models, healths cycling."""
-    healths = ["healthy", "warning", "critical", "unknown"]
-    nodes = [{"unique_id": "source.p.raw.t", "name": "t", "resource_type": "source", "health_status": "healthy"}]
+    healths = ["Healthy", "Warning", "Critical", "Unknown"]
+    nodes = [{"unique_id": "source.p.raw.t", "name": "t", "resource_type": "source", "health_status": "Healthy"}]
     nodes += [{"unique_id": f"model.p.m{i}", "name": f"m{i}", "resource_type": "model",
                "health_status": healths[i % 4], "status": "success"} for i in range(1, n)]
     edges = [(nodes[i]["unique_id"], nodes[i + 1]["unique_id"]) for i in range(n - 1)]
@@ -47,7 +47,7 @@ def test_too_big_a_graph_is_not_drawn_but_said():
 def test_legend_names_every_health_and_shape_and_page_is_offline():
     graph = lineage_graph(*chain(5), focus=["model.p.m2"], title="t")
     legend = re.search(r"class='paradime-legend'.*?</div>", graph.html, re.S).group(0)
-    for word in ("critical", "warning", "healthy", "unknown", "model", "source", "seed", "snapshot", "exposure"):
+    for word in ("Critical", "Warning", "Healthy", "Unknown", "model", "source", "seed", "snapshot", "exposure"):
         assert word in legend
     page = html.unescape(re.search(r'srcdoc="([^"]*)"', graph.html).group(1))
     assert not re.search(r"""\bsrc\s*=\s*["']?https?:|<link[^>]+href\s*=\s*["']?https?:""", page)

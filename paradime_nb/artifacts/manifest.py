@@ -26,9 +26,9 @@ NODE_COLUMNS = (
     "loader", "loaded_at_field", "warn_after_count", "warn_after_period", "warn_after_seconds",
     "error_after_count", "error_after_period", "error_after_seconds", "freshness_filter",
     "exposure_type", "exposure_label", "exposure_url", "maturity", "checksum",
+    "raw_code", "compiled_code",
 )
 EDGE_COLUMNS = ("parent_id", "child_id")
-CODE_COLUMNS = ("unique_id", "compiled_code")
 DECLARED_COLUMNS = ("unique_id", "column_name", "column_index", "data_type", "description")
 TEST_COLUMNS = (
     "unique_id", "test_type", "test_name", "test_namespace", "tested_node", "column_name",
@@ -54,7 +54,6 @@ class ParsedManifest:
     nodes: Columns = field(default_factory=dict)
     edges: Columns = field(default_factory=dict)
     tests: Columns = field(default_factory=dict)
-    code: Columns = field(default_factory=dict)  # compiled SQL of the nodes that carry it
     columns: Columns = field(default_factory=dict)  # columns declared in YAML
     pending: list = field(default_factory=list, repr=False)  # generic tests to resolve by name
     rows: list = field(default_factory=list, repr=False)  # node tuples before transposing
@@ -108,9 +107,8 @@ def parse_manifest_stream(data: bytes, path: str) -> ParsedManifest:
             out.edges[name].extend(values)
         for name, values in part.tests.items():
             out.tests[name].extend(values)
-        for table in ("code", "columns"):
-            for name, values in getattr(part, table).items():
-                getattr(out, table)[name].extend(values)
+        for name, values in part.columns.items():
+            out.columns[name].extend(values)
         out.pending.extend((row + offset, model, parents) for row, model, parents in part.pending)
     return _finish(out)
 
@@ -127,7 +125,6 @@ def _new(path: str, schema_version: int, metadata: Any) -> ParsedManifest:
         adapter_type=text(meta.get("adapter_type")),
         edges={c: [] for c in EDGE_COLUMNS},
         tests={c: [] for c in TEST_COLUMNS},
-        code={c: [] for c in CODE_COLUMNS},
         columns={c: [] for c in DECLARED_COLUMNS},
     )
 
@@ -220,10 +217,11 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
         text(node.get("url")) if is_exposure else None,
         text(node.get("maturity")),
         text(checksum.get("checksum")) if isinstance(checksum, dict) else text(checksum),
+        *(_code(node) if rtype not in _TESTS else _NO_CODE),
     ))
 
     if rtype in _RELATIONS:
-        _add_code_and_columns(out, uid, node)
+        _add_declared_columns(out, uid, node)
 
     parents = dict_or_empty(node.get("depends_on")).get("nodes")
     parents = [p for p in parents if isinstance(p, str)] if isinstance(parents, list) else []
@@ -235,15 +233,23 @@ def _add_node(out: ParsedManifest, key: str, node: dict, section: str) -> None:
         _add_test(out, uid, rtype, node, config, parents)
 
 
-def _add_code_and_columns(out: ParsedManifest, uid: str, node: dict) -> None:
-    """What column lineage reads: compiled SQL (``compiled_sql`` before dbt 1.3) and the
-    declared columns (a dict by name; the entry's ``name`` is the column's spelling)."""
-    code = node.get("compiled_code")
-    if not isinstance(code, str):
-        code = node.get("compiled_sql")
-    if isinstance(code, str) and code.strip():
-        out.code["unique_id"].append(uid)
-        out.code["compiled_code"].append(code)
+# Code is kept for every node but tests: tests are most of a large project's nodes and their
+# SQL is generated. The whole config and the documented columns are not kept (re-encoded
+# JSON costs memory on large manifests: the 200 MB manifest test measures it); the SDK's
+# `config` and `columns` are built in the views from what is stored.
+_TESTS = frozenset({"test", "unit_test"})
+_NO_CODE = (None, None)
+
+
+def _code(node: dict) -> tuple[str | None, str | None]:
+    raw = node.get("raw_code") if "raw_code" in node else node.get("raw_sql")
+    compiled = node.get("compiled_code") if "compiled_code" in node else node.get("compiled_sql")
+    return text(raw) or None, text(compiled) or None
+
+
+def _add_declared_columns(out: ParsedManifest, uid: str, node: dict) -> None:
+    """The columns declared in YAML (a dict by name; the entry's ``name`` is the column's
+    spelling): column lineage reads them where the catalog has no entry."""
     declared = node.get("columns")
     if not isinstance(declared, dict):
         return

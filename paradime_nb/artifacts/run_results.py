@@ -34,6 +34,7 @@ class ParsedRunResults:
     invocation_command: str | None
     elapsed_time: float | None
     args: str | None
+    threads: int | None = None  # args.threads: only when given on the command line
     results: Columns = field(default_factory=dict)
 
     @property
@@ -85,6 +86,7 @@ def parse_run_results(doc: dict[str, Any], path: str, schema_version: int) -> Pa
         invocation_command=text(args.get("invocation_command")),
         elapsed_time=number(doc.get("elapsed_time")),
         args=json_text(args) if args else None,
+        threads=integer(args.get("threads")),
         results=cols,
     )
 

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NotLoadedError
-from ..sources.model import RunSource, ScheduleInfo, days_ago
+import duckdb
+
+from ..errors import NotLoadedError, QueryError
+from ..sources.model import RunSource, ScheduleInfo
 from ..store import Store
 from . import column_lineage as _column_lineage
-from . import dbt_tests, freshness, health, history, lineage, performance, selectors
+from . import arguments, dbt_tests, freshness, health, history, lineage, performance, selectors
+from .forensics import critical_path as run_path
+from .forensics import replay as run_replay
+from .forensics import run_diff
+from .forensics import timeline as run_timeline
+from .forensics.results import CriticalPath, RunComparison, RunTimeline, WhatIf
+from .loading import LoadReport, load_runs, window_start
 from .column_results import ColumnImpact, ColumnLineageResult, ColumnLineageStatus
-from .loading import LoadReport, load_runs
 from .queries import frame as _frame
 from .queries import rows as _rows
+from . import user_sql
+from .health_cache import clear_caches
+from .sdk import SdkNames, pick_depth
 from .results import (
     FailingModel,
     HealthDashboard,
@@ -33,17 +42,20 @@ from .results import (
 if TYPE_CHECKING:
     import pandas as pd
 
-_SCHEDULE_PARAM = re.compile(r"\$schedule_name\b")
 
 
-class MetadataClient:
+class MetadataClient(SdkNames):
     """Analyses over the store. Each one names a schedule (slug or display name); a
-    schedule with no stored run has its latest run loaded first."""
+    schedule with no stored run has its latest finished run loaded first. The paradime-io
+    SDK's method names (``get_upstream_health``, ``query``, ``refresh_metadata``, ...) come
+    from ``SdkNames``."""
 
     def __init__(self, store: Store, source: RunSource | None, *, strict: bool = False) -> None:
         self._store = store
         self._source = source
         self._strict = strict
+        #: let user SQL (query_sql, %%paradime query, the jupysql connection) change the store
+        self.sql_writes = False
 
     # --- loading --------------------------------------------------------------------
 
@@ -58,15 +70,19 @@ class MetadataClient:
         progress: bool | None = None,
         column_lineage: bool = False,
     ) -> LoadReport:
-        """Load the latest ``runs`` runs, or every run started in the last ``days`` days.
+        """Load the latest ``runs`` runs, or every run started in the ``days`` days before
+        the newest run the source lists (the analyses' windows count back from the latest
+        stored run the same way).
 
-        Runs already stored are skipped (``refresh=True`` fetches them again); a run still
-        in progress is skipped unless ``include_running``. Each run is stored in one
-        transaction: a run that fails to load leaves the store as it was.
+        ``runs`` counts finished runs: a run still in progress is listed in the report
+        (``skipped_running``) but neither loaded nor counted, unless ``include_running``.
+        Runs already stored are skipped (``refresh=True`` fetches them again). Each run is
+        stored in one transaction: a run that fails to load leaves the store as it was.
         ``column_lineage=True`` derives the latest manifest's column lineage now rather
         than on the first column question."""
-        if runs is not None and runs < 1:
-            raise ValueError("runs must be at least 1")
+        arguments.count(runs, "runs", optional=True)
+        if days is not None:
+            days = arguments.days(days)
         schedule = self._resolve(schedule_name)
         report = load_runs(
             self._store, self._require_source(), schedule, runs=runs, days=days,
@@ -85,11 +101,13 @@ class MetadataClient:
 
     def list_runs(self, schedule_name: str, limit: int | None = 20, days: float | None = None) -> pd.DataFrame:
         """The schedule's runs as the source lists them, newest first (at most ``limit``, or
-        those started in the last ``days`` days), with ``loaded`` telling which are stored.
+        those started in the ``days`` days before the newest one), with ``loaded`` telling which are stored.
         Lists only: no artifact is fetched."""
+        arguments.count(limit, "limit", optional=True)
         schedule = self._resolve(schedule_name)
-        since = days_ago(days) if days is not None else None
-        listing = self._require_source().runs(schedule, limit=None if since else limit, since=since)
+        source = self._require_source()
+        since = window_start(source, schedule, arguments.days(days)) if days is not None else None
+        listing = source.runs(schedule, limit=None if since else limit, since=since)
         stored = self._store.stored_runs(schedule.slug)
         import pandas as pd  # noqa: PLC0415
 
@@ -111,16 +129,38 @@ class MetadataClient:
         sql: str,
         schedule_name: str | None = None,
         parameters: Sequence[Any] | Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
     ) -> pd.DataFrame:
-        """Run SQL on the store; ``parameters`` (list or dict) are bound, never formatted in.
+        """Run SQL on the store; ``parameters`` (a list for ``?``, a dict for ``$name``) are
+        bound, never formatted in. Read-only unless ``write=True`` (``UPDATE``, ``DROP``,
+        ``CREATE``, ``COPY``... are refused; ``read_csv`` of a local file is a read); after a
+        write the cached answers are dropped. Every error is one ``QueryError`` line.
 
-        With ``schedule_name`` the schedule is loaded if needed and, when the SQL mentions
-        ``$schedule_name``, bound to it (the slug)."""
+        With ``schedule_name`` the schedule is loaded if needed and, when the SQL has a
+        ``$schedule_name`` parameter (not inside a literal or a comment), bound to it."""
+        cur = self._store.cursor()
+        try:
+            parsed = user_sql.statements(cur, sql)
+        finally:
+            cur.close()
+        wanted = user_sql.placeholders(parsed)
         if schedule_name is not None:
             slug = self.ensure_loaded(schedule_name)
-            if _SCHEDULE_PARAM.search(sql) and (parameters is None or isinstance(parameters, Mapping)):
+            if "schedule_name" in wanted and (parameters is None or isinstance(parameters, Mapping)):
                 parameters = {**(parameters or {}), "schedule_name": slug}
-        return self._store.query(sql, parameters)
+        user_sql.check_parameters(wanted, parameters)
+        changes = bool(user_sql.writes(parsed))
+        if changes and not (write or self.sql_writes):
+            user_sql.refuse_writes(parsed)
+        try:
+            return self._store.query(sql, parameters)
+        except duckdb.Error as exc:
+            raise QueryError(user_sql.one_line(exc)) from None
+        finally:
+            if changes:
+                self._store.changed()
+                clear_caches(self._store)
 
     # --- the analyses (each loads the schedule's latest run first if none is stored) ----
 
@@ -132,17 +172,17 @@ class MetadataClient:
 
         Rules (own part, then upstream at any distance):
 
-        - ``critical``: the model errored (``error``, ``runtime error``), or one of its
+        - ``Critical``: the model errored (``error``, ``runtime error``), or one of its
           tests failed or errored with severity error; or an upstream source is past
           ``error_after``.
-        - ``warning``: a test warned (or failed with severity warn); the model was skipped,
+        - ``Warning``: a test warned (or failed with severity warn); the model was skipped,
           partially succeeded, or has a status we do not recognise; an upstream model,
           seed or snapshot is critical (or a source whose error-severity test failed); an
           upstream source is past ``warn_after`` or its freshness check hit a runtime error.
-        - ``unknown``: never executed in the loaded runs (it stays unknown whatever is
-          upstream). Ephemeral models are never executed: their health comes from their
+        - ``Unknown``: never executed in the loaded runs and no test of it failed or warned
+          (it stays unknown whatever is upstream). Ephemeral models are never executed: their health comes from their
           tests and upstream only.
-        - ``healthy``: everything else (``success``, ``no-op``, ``reused``).
+        - ``Healthy``: everything else (``success``, ``no-op``, ``reused``).
 
         A test's result is its latest execution in the loaded runs; a singular test that
         reads several models counts for each of them. In lineage answers, sources are
@@ -151,7 +191,8 @@ class MetadataClient:
         was ever checked; exposures (and analyses, metrics) take the worst health of the
         models and sources they read.
         """
-        return health.model_health(self._store, self.ensure_loaded(schedule_name))
+        slug = self.ensure_loaded(schedule_name)
+        return health.model_health(self._store, slug).of(slug)
 
     def get_health_dashboard(self, schedule_name: str) -> HealthDashboard:
         """Models by health, distinct tests by latest status (a test on two models counts
@@ -167,25 +208,34 @@ class MetadataClient:
     def get_test_results(self, schedule_name: str, failed_only: bool = False) -> ResultList[TestResult]:
         """Each test of the latest manifest once, with its latest execution in the loaded
         runs (never run: status None). ``failed_only`` keeps status fail and error."""
-        return dbt_tests.test_results(self._store, self.ensure_loaded(schedule_name), failed_only)
+        slug = self.ensure_loaded(schedule_name)
+        return dbt_tests.test_results(self._store, slug, failed_only).of(slug)
 
     def get_source_freshness(self, schedule_name: str) -> ResultList[SourceFreshness]:
         """Each source of the latest manifest with its latest freshness check in the loaded
         runs: status (None: never checked), max loaded at, snapshotted at, age, thresholds
         in seconds with their count and period, error text of runtime errors."""
-        return freshness.source_freshness(self._store, self.ensure_loaded(schedule_name))
+        slug = self.ensure_loaded(schedule_name)
+        return freshness.source_freshness(self._store, slug).of(slug)
 
-    def get_upstream_model_health(self, model_name: str, schedule_name: str, depth: int | None = None) -> LineageResult:
+    def get_upstream_model_health(self, model_name: str, schedule_name: str, depth: int | None = None,
+                                  max_depth: int | None = None) -> LineageResult:
         """Everything ``model_name`` depends on, to ``depth`` levels (None: all), each with
         its level (shortest distance), type, status and health; the tests of those nodes
         (and of the model) in ``.tests``; counts in ``.summary``. ``model_name``: a name, a
-        unique id, ``source_name.table_name``; a versioned model means its latest version."""
+        unique id, ``source_name.table_name``; a versioned model means its latest version.
+        ``max_depth`` is the SDK's name for ``depth``."""
+        depth = pick_depth(depth, max_depth)
         return lineage.upstream(self._store, self.ensure_loaded(schedule_name), model_name, depth)
 
-    def get_downstream_impact(self, model_name: str, schedule_name: str, depth: int | None = None) -> LineageResult:
+    def get_downstream_impact(self, model_name: str, schedule_name: str, depth: int | None = None,
+                              max_depth: int | None = None) -> LineageResult:
         """Everything that depends on ``model_name``, exposures included, to ``depth``
-        levels (None: all); tests reached in ``.tests``; ``.summary`` counts by health and
-        names the exposures reached (and those at risk)."""
+        levels (None: all; ``max_depth`` is the SDK's name); tests reached in ``.tests``;
+        ``.summary`` counts by health and names the exposures reached (and those at risk).
+        The SDK's DependencyImpact names answer too: ``critical_models``, ``warning_models``,
+        ``potentially_affected`` (names by health), ``total_affected``, ``failed_model``."""
+        depth = pick_depth(depth, max_depth)
         return lineage.downstream(self._store, self.ensure_loaded(schedule_name), model_name, depth)
 
     def select_nodes(self, schedule_name: str, selector: str) -> LineageResult:
@@ -240,18 +290,53 @@ class MetadataClient:
     def get_model_history(self, model_name: str, schedule_name: str, last: int = 20) -> ResultList[ModelRun]:
         """The model's last ``last`` runs, newest first: status, timings, rows, message, and
         the results of its tests in that run."""
-        return history.model_history(self._store, self.ensure_loaded(schedule_name), model_name, last)
+        slug = self.ensure_loaded(schedule_name)
+        return history.model_history(self._store, slug, model_name, last).of(slug)
 
     def get_test_history(self, schedule_name: str, days: float = 30) -> ResultList[TestHistory]:
         """Per test over the runs of the last ``days`` days (counted back from the latest
         stored run): runs, passes, warnings, failures (fail or error), fail rate, and
         ``flaky`` when it flipped between pass and fail/warn more than once."""
-        return history.test_history(self._store, self.ensure_loaded(schedule_name), days)
+        slug = self.ensure_loaded(schedule_name)
+        return history.test_history(self._store, slug, days).of(slug)
 
     def get_run_history(self, schedule_name: str, last: int | None = 20) -> ResultList[RunHistory]:
         """The stored runs, newest first (``last``: how many; None: all): commands, nodes
         ok / errored / skipped, tests by status, sources by freshness, and what failed."""
-        return history.run_history(self._store, self.ensure_loaded(schedule_name), last)
+        slug = self.ensure_loaded(schedule_name)
+        return history.run_history(self._store, slug, last).of(slug)
+
+    # --- run forensics (metadata/forensics/) ----------------------------------------------
+
+    def get_run_timeline(self, schedule_name: str, run_id: int | None = None) -> RunTimeline:
+        """Every node execution of the run (default: the latest stored) with its command,
+        thread, start, end, duration and status; the commands with the gaps between them;
+        the threads used; the results without timing and why. A run still going is partial
+        (``in_progress``)."""
+        return run_timeline.run_timeline(self._store, self.ensure_loaded(schedule_name), run_id)
+
+    def get_critical_path(self, schedule_name: str, run_id: int | None = None) -> CriticalPath:
+        """The chain of dependent node executions that bounded the run's wall time (each
+        node waited for its last parent, or for a free thread), each with its duration and
+        share of the run; per-command segments; per-node ``slack``. ``computable`` is False,
+        with the ``reason``, when the run holds no usable timings."""
+        return run_path.critical_path(self._store, self.ensure_loaded(schedule_name), run_id)
+
+    def what_if(self, schedule_name: str, changes: Mapping[str, float | str], run_id: int | None = None) -> WhatIf:
+        """The run's estimated wall time if the named nodes took ``changes[name]`` seconds (a
+        number) or that factor of their time (``"2x"``, ``"x0.5"``), replaying its DAG with
+        its thread count. ``replayed_wall_seconds`` is the replay unchanged (the model's
+        error on this run, ``within_tolerance`` of the documented bound)."""
+        return run_replay.what_if(self._store, self.ensure_loaded(schedule_name), changes, run_id)
+
+    def compare_runs(self, schedule_name: str, run_a: int | None = None, run_b: int | None = None,
+                     duration_threshold: float = run_diff.DURATION_THRESHOLD_SECONDS) -> RunComparison:
+        """What changed from ``run_a`` to ``run_b`` (default: the latest two finished runs;
+        ``run_a`` alone is compared with the latest finished run): nodes added / removed /
+        changed, status transitions, new and resolved test failures, freshness, duration
+        changes of at least ``duration_threshold`` seconds (and 20 %), the wall-time change
+        by command and critical path, and both runs' commits and commands."""
+        return run_diff.compare_runs(self._store, self.ensure_loaded(schedule_name), run_a, run_b, duration_threshold)
 
     # --- helpers for the analyses -----------------------------------------------------
 
@@ -264,7 +349,8 @@ class MetadataClient:
             raise NotLoadedError(f"schedule {schedule_name!r} is not loaded and this client has no source to load it from")
         report = self.load(schedule_name, runs=1)
         if not (report.loaded or report.already_stored):
-            raise NotLoadedError(f"schedule {schedule_name!r} has no finished run to load")
+            running = f" (run {', '.join(map(str, report.skipped_running))} is still running)" if report.skipped_running else ""
+            raise NotLoadedError(f"schedule {schedule_name!r} has no finished run to load{running}")
         return report.schedule_name
 
     def _stored_schedule(self, name: str) -> tuple[ScheduleInfo, bool] | None:

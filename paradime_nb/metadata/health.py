@@ -3,22 +3,36 @@
 
 from __future__ import annotations
 
+import json
+
 from ..store import Store
+from . import arguments
 from .health_cache import ensure_health
 from .queries import rows
+from ..vocabulary import ERROR_STATUSES as _ERROR
+from ..vocabulary import FAILING_TEST_STATUSES
+from ..vocabulary import HEALTH_DISPLAY_ORDER
+from ..vocabulary import OK_STATUSES as _OK
 from .results import FailingModel, HealthDashboard, ModelHealth, ResultList, RunSummary, SlowModel
 
-HEALTH_ORDER = ("healthy", "warning", "critical", "unknown")
-_OK = ("success", "pass", "no-op", "reused")
-_ERROR = ("error", "runtime error", "fail")
+HEALTH_ORDER = HEALTH_DISPLAY_ORDER  # the dashboard's count order (kept: importable name)
 
 
-def model_health(store: Store, schedule_name: str) -> ResultList[ModelHealth]:
+def model_health(store: Store, schedule_name: str, resource_type: str = "model") -> ResultList[ModelHealth]:
+    """Models (or the seeds, snapshots, exposures: ``resource_type``) with their health."""
     ensure_health(store, schedule_name)
-    out = []
-    for r in rows(store, "model_health", schedule_name=schedule_name):
-        out.append(ModelHealth(**r, reasons=_reasons(r)))
+    out = [_model(r) for r in rows(store, "model_health", schedule_name=schedule_name, resource_type=resource_type)]
     return ResultList(out, ModelHealth)
+
+
+def _model(r: dict, kind: type[ModelHealth] = ModelHealth, **extra: object) -> ModelHealth:
+    r = {**r, "meta": _json(r["meta"]), "columns": _json(r["columns"]), "tags": list(r["tags"] or [])}
+    return kind(**r, reasons=_reasons(r), **extra)
+
+
+def _json(text: str | None) -> dict:
+    value = json.loads(text) if text else {}
+    return value if isinstance(value, dict) else {}
 
 
 def _reasons(r: dict) -> list[str]:
@@ -45,14 +59,17 @@ def _reasons(r: dict) -> list[str]:
 
 
 def failing_models(store: Store, schedule_name: str) -> ResultList[FailingModel]:
+    """Models whose tests fail or error, most failures first, each a whole ``ModelHealth``."""
     ensure_health(store, schedule_name)
-    return ResultList([FailingModel(**r) for r in rows(store, "failing_models", schedule_name=schedule_name)],
-                      FailingModel)
+    failing = {r["unique_id"]: r["failing_tests"] for r in rows(store, "failing_models", schedule_name=schedule_name)}
+    found = {r["unique_id"]: r for r in rows(store, "model_health", schedule_name=schedule_name, resource_type="model")
+             if r["unique_id"] in failing}
+    return ResultList([_model(found[uid], FailingModel, failing_tests=tests) for uid, tests in failing.items()
+                       if uid in found], FailingModel)
 
 
 def slowest_models(store: Store, schedule_name: str, limit: int = 10) -> ResultList[SlowModel]:
-    if limit < 0:
-        raise ValueError(f"limit must be >= 0, not {limit}")
+    arguments.count(limit, "limit", 0)
     return ResultList([SlowModel(**r) for r in rows(store, "slowest_models", schedule_name=schedule_name, limit=limit)],
                       SlowModel)
 
@@ -66,6 +83,7 @@ def dashboard(store: Store, schedule_name: str) -> HealthDashboard:
     executed = sum(v for k, v in tests.items() if k not in ("not run", "skipped"))
     sources = {r["status"]: r["sources"] for r in rows(store, "dashboard_sources", schedule_name=schedule_name)}
     run = rows(store, "latest_run", schedule_name=schedule_name)
+    (avg,) = rows(store, "dashboard_execution", schedule_name=schedule_name)
     return HealthDashboard(
         schedule_name=schedule_name,
         run=RunSummary(**run[0]) if run else None,
@@ -73,11 +91,13 @@ def dashboard(store: Store, schedule_name: str) -> HealthDashboard:
         models_by_health=models,
         tests_total=sum(tests.values()),
         tests_by_status=tests,
-        test_success_rate=tests.get("pass", 0) / executed if executed else None,
+        test_success_rate=100.0 * tests.get("pass", 0) / executed if executed else None,
         sources_total=sum(sources.values()),
         sources_checked=sum(v for k, v in sources.items() if k != "not checked"),
         sources_pass=sources.get("pass", 0),
         sources_warn=sources.get("warn", 0),
         sources_error=sources.get("error", 0) + sources.get("runtime error", 0),
         slowest_models=slowest_models(store, schedule_name, 5),
+        avg_execution_time=avg["avg_execution_time"],
+        failed_tests=sum(v for k, v in tests.items() if k in FAILING_TEST_STATUSES),
     )

@@ -38,6 +38,19 @@ def ensure_health(store: Store, schedule_name: str) -> None:
         cur.close()
 
 
+def clear_caches(store: Store, schedule_name: str | None = None) -> None:
+    """Drop the health snapshots and lineage graphs (of one schedule, or all)."""
+    cur = store.cursor()
+    try:
+        with _lock:
+            cur.execute(sql("health_cache"))
+            cur.execute(sql("lineage_cache"))
+            for statement in _statements("cache_clear"):
+                cur.execute(statement, {"schedule_name": schedule_name})
+    finally:
+        cur.close()
+
+
 def _statements(name: str) -> list[str]:
     text = "\n".join(line for line in sql(name).splitlines() if not line.lstrip().startswith("--"))
     return [s.strip() for s in text.split(";") if s.strip()]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..store import Store
+from . import arguments
 from .queries import rows
 from .resolve import EXECUTABLE, resolve_node
 from .results import ModelRun, ResultList, RunHistory, TestHistory, TestRun
@@ -12,8 +13,7 @@ _BAD = ("fail", "error", "runtime error")
 
 
 def model_history(store: Store, schedule_name: str, model_name: str, last: int = 20) -> ResultList[ModelRun]:
-    if last < 1:
-        raise ValueError(f"last must be at least 1, not {last}")
+    arguments.count(last, "last")
     node = resolve_node(store, schedule_name, model_name, EXECUTABLE)
     out = []
     for r in rows(store, "model_history", schedule_name=schedule_name, unique_id=node.unique_id, last=last):
@@ -25,8 +25,7 @@ def model_history(store: Store, schedule_name: str, model_name: str, last: int =
 
 
 def test_history(store: Store, schedule_name: str, days: float = 30) -> ResultList[TestHistory]:
-    if days is None or days <= 0:
-        raise ValueError(f"days must be a positive number, not {days!r}")
+    days = arguments.days(days)
     (window,) = rows(store, "window_runs", schedule_name=schedule_name, days=float(days))
     if window["until"] is None:
         return ResultList([], TestHistory)
@@ -40,7 +39,6 @@ test_history.__test__ = False  # type: ignore[attr-defined]
 
 
 def run_history(store: Store, schedule_name: str, last: int | None = 20) -> ResultList[RunHistory]:
-    if last is not None and last < 1:
-        raise ValueError(f"last must be None or at least 1, not {last}")
+    arguments.count(last, "last", optional=True)
     found = rows(store, "run_history", schedule_name=schedule_name, last=last)
     return ResultList([RunHistory(**r) for r in found], RunHistory)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
+from ..errors import InvalidArgumentError
 from ..store import Store
+from . import arguments
 from .health_cache import ensure_health
 from .queries import rows, sql
 from .resolve import NodeRef, resolve_node
@@ -43,13 +45,16 @@ def ensure_graph(store: Store, schedule_name: str) -> bool:
         cur.close()
 
 
+def check_depth(depth: object, name: str = "depth") -> None:
+    arguments.depth(depth, name)
+
+
 def walk(store: Store, schedule_name: str, start: Iterable[str], direction: str,
          depth: int | None = None) -> dict[str, int]:
     """unique id -> level of every node within ``depth`` of ``start`` (level 0), tests excluded."""
     if direction not in ("up", "down"):
-        raise ValueError(f"direction must be 'up' or 'down', not {direction!r}")
-    if depth is not None and depth < 0:
-        raise ValueError(f"depth must be None or >= 0, not {depth}")
+        raise InvalidArgumentError(f"direction must be 'up' or 'down', not {direction!r}")
+    check_depth(depth)
     ids = sorted(set(start))
     if not ids or not ensure_graph(store, schedule_name):
         return {}

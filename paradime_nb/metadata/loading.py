@@ -28,11 +28,16 @@ class LoadReport:
         if self.already_stored:
             parts.append(f"{len(self.already_stored)} already stored")
         if self.skipped_running:
-            parts.append(f"{len(self.skipped_running)} still running (skipped; include_running=True loads them)")
+            ids = ", ".join(str(i) for i in self.skipped_running)
+            parts.append(f"{len(self.skipped_running)} still running (run {ids}: skipped, not counted; "
+                         "include_running=True loads them)")
         return ", ".join(parts) + f" in {self.seconds:.2f}s"
 
     def _repr_html_(self) -> str:
         return f"<div class='paradime-load'>{escape(str(self))}</div>"
+
+    def _repr_pretty_(self, printer: object, cycle: bool) -> None:  # IPython's plain display
+        printer.text(str(self))  # type: ignore[attr-defined]
 
 
 def load_runs(
@@ -49,11 +54,11 @@ def load_runs(
 ) -> LoadReport:
     started = time.perf_counter()
     report = LoadReport(schedule.slug)
-    since: datetime | None = days_ago(days) if days is not None else None
+    since = window_start(source, schedule, days) if days is not None else None
     limit = runs if (days is None or runs is not None) else None
     if days is not None and runs == 1:
         limit = None  # `days` alone means every run of those days; runs=1 is only the default
-    listing = source.runs(schedule, limit=limit, since=since)
+    listing = _listing(source, schedule, limit, since, include_running)
     stored = store.stored_runs(schedule.slug)
     todo: list[RunInfo] = []
     for run in listing:
@@ -81,6 +86,39 @@ def load_runs(
                 bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def window_start(source: RunSource, schedule: ScheduleInfo, days: float) -> datetime | None:
+    """``days`` count back from the newest run the source lists (so a saved or demo history
+    answers as a live one does); the same definition the analyses use over stored runs."""
+    newest = source.runs(schedule, limit=1)
+    anchor = newest[0].started_at if newest and newest[0].started_at is not None else None
+    return days_ago(days, anchor) if anchor is not None else days_ago(days)
+
+
+def _listing(source: RunSource, schedule: ScheduleInfo, limit: int | None, since: datetime | None,
+             include_running: bool) -> list[RunInfo]:
+    """The newest ``limit`` runs that count: runs still going are listed (to report them) but
+    not counted, so ``runs=1`` is the latest finished run even while the next one runs."""
+    listing = source.runs(schedule, limit=limit, since=since)
+    while not include_running and limit is not None and len(listing) >= limit:
+        finished = sum(not r.is_running for r in listing)
+        if finished >= limit:
+            break
+        wider = source.runs(schedule, limit=len(listing) + (limit - finished), since=since)
+        if len(wider) <= len(listing):
+            break
+        listing = wider
+    if include_running or limit is None:
+        return listing
+    out, finished = [], 0
+    for run in listing:
+        if not run.is_running:
+            if finished == limit:
+                continue
+            finished += 1
+        out.append(run)
+    return out
 
 
 def _progress_bar(total: int, label: str, progress: bool | None):

@@ -10,6 +10,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from ..vocabulary import render_sql
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -18,8 +20,8 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=None)
 def sql(name: str) -> str:
-    """The text of ``metadata/sql/<name>.sql``."""
-    return (resources.files(__package__) / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+    """The text of ``metadata/sql/<name>.sql``, vocabulary tokens rendered."""
+    return render_sql((resources.files(__package__) / "sql" / f"{name}.sql").read_text(encoding="utf-8"))
 
 
 def rows(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:

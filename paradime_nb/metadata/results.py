@@ -15,6 +15,8 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ..vocabulary import CRITICAL, HEALTH_PROBLEMS, HEALTHY, OK_STATUSES, UNKNOWN, WARNING
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -28,6 +30,8 @@ class ResultList(list, Generic[T]):
 
     #: the record type, so an empty list still knows its columns
     record_type: type | None = None
+    #: the schedule the answer describes (set by the analyses)
+    schedule_name: str | None = None
 
     def __init__(self, items: Iterable[T] = (), record_type: type | None = None) -> None:
         super().__init__(items)
@@ -49,7 +53,13 @@ class ResultList(list, Generic[T]):
         return pd.DataFrame(self.to_records(), columns=self.columns() or None)
 
     def _repr_html_(self) -> str:
-        return _html_table(self.columns(), self.to_records(), len(self))
+        head = f"<p class='paradime-schedule'>{escape(self.schedule_name)}</p>" if self.schedule_name else ""
+        return head + _html_table(self.columns(), self.to_records(), len(self))
+
+    def of(self, schedule_name: str) -> ResultList[T]:
+        """This list, labelled with the schedule it describes."""
+        self.schedule_name = schedule_name
+        return self
 
 
 @dataclass
@@ -79,6 +89,42 @@ class ModelHealth:
     upstream_source_warn: bool
     health_status: str
     reasons: list[str] = field(default_factory=list)
+    # the paradime-io SDK's fields (its names; manifest facts of the latest manifest)
+    resource_type: str = "model"
+    executed_at: datetime | None = None
+    schema_name: str | None = None
+    database_name: str | None = None
+    alias: str | None = None
+    description: str | None = None
+    meta: dict = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    owner: str | None = None
+    language: str | None = None
+    access: str | None = None
+    compiled_sql: str | None = field(default=None, repr=False)
+    raw_sql: str | None = field(default=None, repr=False)
+    columns: dict = field(default_factory=dict, repr=False)
+    depends_on: list[str] = field(default_factory=list)
+    children_l1: list[str] = field(default_factory=list)
+    parents_models: list[str] = field(default_factory=list)
+    parents_sources: list[str] = field(default_factory=list)
+
+    @property
+    def total_tests(self) -> int:
+        return self.tests_total
+
+    @property
+    def failed_tests(self) -> int:
+        """Tests failing or erroring in the latest state (warnings are not failures)."""
+        return self.tests_failed + self.tests_errored
+
+    @property
+    def materialized_type(self) -> str | None:
+        return self.materialized
+
+    @property
+    def error_message(self) -> str | None:
+        return self.message if self.status is not None and self.status not in OK_STATUSES else None
 
 
 @dataclass
@@ -100,21 +146,24 @@ class TestResult:
     execution_time: float | None
     run_id: int | None
     run_started_at: datetime | None
+    # the paradime-io SDK's fields
+    executed_at: datetime | None = None
+    depends_on_nodes: list[str] = field(default_factory=list)
+    tested_models: list[str] = field(default_factory=list)  # names of the models it tests
 
     __test__ = False  # not a pytest class
 
+    @property
+    def error_message(self) -> str | None:
+        return self.message if self.status is not None and self.status != "pass" else None
+
 
 @dataclass
-class FailingModel:
-    """A model with at least one test whose latest status is fail or error."""
+class FailingModel(ModelHealth):
+    """A model with at least one test whose latest status is fail or error: its whole
+    ``ModelHealth`` (the SDK returns those), and ``failing_tests`` (names)."""
 
-    unique_id: str
-    name: str
-    health_status: str
-    status: str | None
-    tests_failed: int
-    tests_errored: int
-    failing_tests: list[str]
+    failing_tests: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -137,6 +186,51 @@ class SourceFreshness:
     error: str | None
     run_id: int | None
     run_started_at: datetime | None
+    # the paradime-io SDK's fields (manifest facts of the latest manifest)
+    database: str | None = None
+    schema_name: str | None = None
+    identifier: str | None = None
+    description: str | None = None
+    source_description: str | None = None
+    meta: dict = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    owner: str | None = None
+    loader: str | None = None
+    columns: dict = field(default_factory=dict, repr=False)
+    tests: list[str] = field(default_factory=list)  # unique ids of the tests on this source
+
+    @property
+    def name(self) -> str | None:
+        return self.table_name
+
+    @property
+    def freshness_status(self) -> str | None:
+        return self.status
+
+    @property
+    def freshness_checked(self) -> bool:
+        return self.status is not None
+
+    @property
+    def max_loaded_at_time_ago_in_s(self) -> float | None:
+        return self.age_seconds
+
+    @property
+    def hours_since_load(self) -> float | None:
+        return None if self.age_seconds is None else self.age_seconds / 3600.0
+
+    @property
+    def warn_after_hours(self) -> float | None:
+        return None if self.warn_after_seconds is None else self.warn_after_seconds / 3600.0
+
+    @property
+    def error_after_hours(self) -> float | None:
+        return None if self.error_after_seconds is None else self.error_after_seconds / 3600.0
+
+    @property
+    def criteria(self) -> dict[str, Any]:
+        return {"warn_after": {"count": self.warn_after_count, "period": self.warn_after_period},
+                "error_after": {"count": self.error_after_count, "period": self.error_after_period}}
 
 
 @dataclass
@@ -150,6 +244,8 @@ class LineageNode:
     level: int | None
     status: str | None
     health_status: str | None
+    execution_time: float | None = None
+    executed_at: datetime | None = None
 
 
 class LineageResult(ResultList[LineageNode]):
@@ -170,6 +266,30 @@ class LineageResult(ResultList[LineageNode]):
     @property
     def unique_ids(self) -> list[str]:
         return [n.unique_id for n in self]
+
+    # --- the SDK's DependencyImpact names (affected nodes by their health) ---------------
+
+    @property
+    def failed_model(self) -> str:
+        """The node whose impact this is (its unique id when one root)."""
+        return ", ".join(self.root)
+
+    @property
+    def critical_models(self) -> list[str]:
+        return [n.name or n.unique_id for n in self if n.health_status == CRITICAL]
+
+    @property
+    def warning_models(self) -> list[str]:
+        return [n.name or n.unique_id for n in self if n.health_status == WARNING]
+
+    @property
+    def potentially_affected(self) -> list[str]:
+        """Affected nodes neither critical nor warning today (healthy or unknown)."""
+        return [n.name or n.unique_id for n in self if n.health_status not in HEALTH_PROBLEMS]
+
+    @property
+    def total_affected(self) -> int:
+        return len(self)
 
     def _repr_html_(self) -> str:
         head = f"<p><b>{escape(self.direction)}</b> of {escape(', '.join(self.root))}: {escape(str(self.summary))}</p>"
@@ -193,12 +313,12 @@ class LineageSummary:
         exposures = [n for n in nodes if n.resource_type == "exposure"]
         return cls(
             nodes=len(nodes),
-            by_health=_count(n.health_status or "unknown" for n in nodes),
+            by_health=_count(n.health_status or UNKNOWN for n in nodes),
             by_resource_type=_count(n.resource_type or "unknown" for n in nodes),
             tests=len(tests),
-            tests_by_health=_count(t.health_status or "unknown" for t in tests),
+            tests_by_health=_count(t.health_status or UNKNOWN for t in tests),
             exposures=[n.name or n.unique_id for n in exposures],
-            exposures_at_risk=[n.name or n.unique_id for n in exposures if n.health_status in ("warning", "critical")],
+            exposures_at_risk=[n.name or n.unique_id for n in exposures if n.health_status in HEALTH_PROBLEMS],
         )
 
     def __str__(self) -> str:
@@ -250,6 +370,39 @@ class HealthDashboard:
     sources_warn: int
     sources_error: int  # past error_after, or the check itself failed (runtime error)
     slowest_models: ResultList[SlowModel]
+    avg_execution_time: float | None = None  # mean over the models' latest executions (seconds)
+    failed_tests: int = 0  # distinct tests failing or erroring in their latest execution
+
+    # --- the SDK's names ---------------------------------------------------------------
+    @property
+    def total_models(self) -> int:
+        return self.models_total
+
+    @property
+    def healthy_models(self) -> int:
+        return self.models_by_health.get(HEALTHY, 0)
+
+    @property
+    def warning_models(self) -> int:
+        return self.models_by_health.get(WARNING, 0)
+
+    @property
+    def critical_models(self) -> int:
+        return self.models_by_health.get(CRITICAL, 0)
+
+    @property
+    def total_tests(self) -> int:
+        return self.tests_total
+
+    @property
+    def stale_sources(self) -> int:
+        """Sources past warn_after or error_after, or whose check failed."""
+        return self.sources_warn + self.sources_error
+
+    @property
+    def last_updated(self) -> datetime | None:
+        """When the latest loaded run ended (or started, if it has no end)."""
+        return None if self.run is None else (self.run.ended_at or self.run.started_at)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per figure (metric, value)."""
@@ -266,7 +419,7 @@ class HealthDashboard:
         yield "tests", self.tests_total
         for k, v in self.tests_by_status.items():
             yield f"tests {k}", v
-        yield "test success rate", None if self.test_success_rate is None else round(self.test_success_rate, 4)
+        yield "test success rate (%)", None if self.test_success_rate is None else round(self.test_success_rate, 2)
         yield "sources", self.sources_total
         yield "sources checked", self.sources_checked
         yield "sources warn", self.sources_warn
@@ -318,16 +471,38 @@ class PerformanceMetrics:
     until: datetime | None
     models: ResultList[ModelPerformance]
     runs: ResultList[RunPerformance]
+    # the paradime-io SDK's figures
+    slowest_models: list[dict[str, Any]] = field(default_factory=list)  # latest run: name, execution_time, status
+    average_execution_time: float | None = None  # mean model execution in the window (seconds)
+    success_rate: float | None = None  # percent of model executions in the window that succeeded
+    performance_trend: list[dict[str, Any]] = field(default_factory=list)  # one dict per day
+
+    @property
+    def time_period_days(self) -> float:
+        return self.days
+
+    @property
+    def total_runs(self) -> int:
+        return len(self.runs)
 
     @property
     def regressions(self) -> ResultList[ModelPerformance]:
         return ResultList([m for m in self.models if m.regression], ModelPerformance)
 
+    @property
+    def note(self) -> str | None:
+        """Why no regression can be flagged: fewer than 2 runs in the window."""
+        if len(self.runs) >= 2:
+            return None
+        return (f"needs at least 2 runs to compare; {len(self.runs)} stored in the last {self.days:g} days "
+                f"(load more: load({self.schedule_name!r}, runs=10))")
+
     def to_frame(self) -> pd.DataFrame:
         return self.models.to_frame()
 
     def _repr_html_(self) -> str:
-        return (f"<h4>{escape(self.schedule_name)}: {len(self.runs)} runs since {escape(str(self.since))}</h4>"
+        note = f"<p>{escape(self.note)}</p>" if self.note else ""
+        return (f"<h4>{escape(self.schedule_name)}: {len(self.runs)} runs since {escape(str(self.since))}</h4>" + note
                 + self.models._repr_html_() + "<p>runs</p>" + self.runs._repr_html_())
 
 

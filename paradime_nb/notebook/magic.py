@@ -9,6 +9,7 @@ into ``UsageError`` (one short line, no traceback). Results are returned, so
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -44,7 +45,7 @@ class ParadimeMagics(Magics):
     def paradime(self, line: str, cell: str | None = None) -> Any:
         name, _, rest = line.strip().partition(" ")
         if not name or name in _HELP_FLAGS:
-            print(self.paradime.__doc__)
+            print(textwrap.dedent((self.paradime.__doc__ or "").removeprefix("::")).strip("\n"))
             return None
         if name not in commands.NAMES:
             raise UsageError(f"unknown subcommand {name!r}; one of: {', '.join(commands.NAMES)}")
@@ -75,9 +76,7 @@ def load_ipython_extension(ipython: Any) -> None:
 def unload_ipython_extension(ipython: Any) -> None:
     magics = getattr(ipython, "_paradime_magics", None)
     if magics is not None:
-        from .sqlbridge import forget
-
-        forget(magics.session)
+        magics.session.disconnect()  # closes the store this notebook opened (unlocks its file)
         for kind in ("line", "cell"):
             ipython.magics_manager.magics[kind].pop("paradime", None)
         del ipython._paradime_magics

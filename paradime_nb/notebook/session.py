@@ -29,6 +29,7 @@ class Session:
     def __init__(self, shell: Any) -> None:
         self.shell = shell
         self._client: Paradime | None = None
+        self._owned = False  # the session opened the client (not --client): it closes it
         self.described_as = ""
         self.last_schedule: str | None = None
         self.sql_store: Store | None = None  # the store jupysql's `paradime` connection reads
@@ -57,15 +58,27 @@ class Session:
         assert self._client is not None
         return self._client
 
-    def use(self, client: Paradime, described_as: str) -> None:
-        """Switch to ``client``; jupysql follows at the next query."""
-        from .sqlbridge import forget
-
+    def use(self, client: Paradime, described_as: str, *, owned: bool = True) -> None:
+        """Switch to ``client``, closing the previous one if this session opened it (its
+        store file is unlocked); jupysql follows at the next query."""
         if self._client is not None and self._client is not client:
-            forget(self)
+            self.disconnect()
         self._client = client
+        self._owned = owned
         self.described_as = described_as
         self.last_schedule = None
+
+    def disconnect(self) -> bool:
+        """Drop jupysql's link and close the client this session opened. False: none."""
+        from .sqlbridge import forget
+
+        if self._client is None:
+            return False
+        forget(self)
+        if self._owned:
+            self._client.close()
+        self._client, self._owned, self.described_as, self.last_schedule = None, False, "", None
+        return True
 
     # --- schedules --------------------------------------------------------------------
 

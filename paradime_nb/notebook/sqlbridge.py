@@ -30,7 +30,8 @@ def register(session: Session) -> None:
         return
     magic = _load_jupysql(session.shell)
     forget(session)
-    ConnectionManager.set(_engine(store.connection), displaycon=False, alias=ALIAS, config=magic)
+    ConnectionManager.set(_engine(store.connection, session.client.metadata), displaycon=False, alias=ALIAS,
+                          config=magic)
     session.sql_store = store
 
 
@@ -60,15 +61,36 @@ def _load_jupysql(shell: Any) -> Any:
     return magic
 
 
-def _engine(connection: Any) -> Any:
-    """A SQLAlchemy engine whose one connection is a cursor of ``connection``."""
+def _engine(connection: Any, metadata: Any) -> Any:
+    """A SQLAlchemy engine whose one connection is a cursor of ``connection``. Statements
+    that would change the store are refused unless ``metadata.sql_writes`` (the same rule
+    as ``query_sql``); after an allowed write the cached answers are dropped."""
     import sqlalchemy
-    from duckdb_engine import ConnectionWrapper
+    from duckdb_engine import ConnectionWrapper, CursorWrapper
     from sqlalchemy.pool import StaticPool
+
+    from ..metadata import user_sql
+    from ..metadata.health_cache import clear_caches
+
+    class _GuardedCursor(CursorWrapper):
+        def execute(self, statement: str, parameters: Any = None, context: Any = None) -> None:
+            parsed = user_sql.statements(cursor, statement) if statement.lower() != "commit" else []
+            changes = bool(user_sql.writes(parsed))
+            if changes and not metadata.sql_writes:
+                user_sql.refuse_writes(parsed)
+            try:
+                return super().execute(statement, parameters, context)
+            finally:
+                if changes:
+                    metadata.store.changed()
+                    clear_caches(metadata.store)
 
     class _AutocommitWrapper(ConnectionWrapper):
         def begin(self) -> None:  # each statement is its own transaction (see module doc)
             return None
+
+        def cursor(self) -> CursorWrapper:
+            return _GuardedCursor(cursor, self)
 
     cursor = connection.cursor()
     return sqlalchemy.create_engine(

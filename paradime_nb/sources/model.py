@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from ..errors import ScheduleNotFoundError
+from ..vocabulary import RUNNING_STATES as _RUNNING_STATES
 
-RUNNING_STATES = frozenset({"STARTING", "RUNNING", "QUEUED", "PENDING"})
+RUNNING_STATES = frozenset(_RUNNING_STATES)
 NO_ARTIFACTS_NOTE = "no command of this run left dbt artifacts"
 
 

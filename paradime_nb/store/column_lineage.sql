@@ -19,18 +19,17 @@ LIMIT 1;
 -- run's manifest has no compiled code for (a `dbt parse` or `dbt test` manifest) takes the
 -- code of another stored run of the schedule whose file had the same checksum.
 WITH here AS (
-    SELECT unique_id, resource_type, language, checksum
-    FROM model_metadata
+    SELECT unique_id, resource_type, language, checksum, compiled_code
+    FROM manifest_nodes
     WHERE schedule_name = $schedule_name AND run_id = $run_id AND resource_type IN ('model', 'snapshot')
 ),
-code AS (
-    SELECT c.unique_id, c.compiled_code,
-           row_number() OVER (PARTITION BY c.unique_id ORDER BY c.run_id = $run_id DESC, c.run_id DESC) AS pick
-    FROM node_code c
-    JOIN model_metadata m USING (schedule_name, run_id, unique_id)
-    JOIN here h ON h.unique_id = c.unique_id
-    WHERE c.schedule_name = $schedule_name
-      AND (c.run_id = $run_id OR (h.checksum IS NOT NULL AND m.checksum = h.checksum))
+elsewhere AS (
+    SELECT m.unique_id, m.compiled_code,
+           row_number() OVER (PARTITION BY m.unique_id ORDER BY m.run_id DESC) AS pick
+    FROM manifest_nodes m
+    JOIN here h ON h.unique_id = m.unique_id AND h.compiled_code IS NULL AND h.checksum IS NOT NULL
+        AND m.checksum = h.checksum
+    WHERE m.schedule_name = $schedule_name AND m.run_id <> $run_id AND m.compiled_code IS NOT NULL
 ),
 parents AS (
     SELECT child_id AS unique_id, list(parent_id ORDER BY parent_id) AS depends_on
@@ -38,9 +37,10 @@ parents AS (
     WHERE schedule_name = $schedule_name AND run_id = $run_id
     GROUP BY 1
 )
-SELECT h.unique_id, h.resource_type, c.compiled_code, h.language, coalesce(p.depends_on, []) AS depends_on
+SELECT h.unique_id, h.resource_type, coalesce(h.compiled_code, e.compiled_code) AS compiled_code, h.language,
+       coalesce(p.depends_on, []) AS depends_on
 FROM here h
-LEFT JOIN code c ON c.unique_id = h.unique_id AND c.pick = 1
+LEFT JOIN elsewhere e ON e.unique_id = h.unique_id AND e.pick = 1
 LEFT JOIN parents p ON p.unique_id = h.unique_id
 ORDER BY h.unique_id;
 
@@ -69,7 +69,7 @@ SELECT m.unique_id, m.resource_type, m.name, m.database_name, m.schema_name,
        m.materialized,
        coalesce(c.columns, d.columns, []) AS columns,
        CASE WHEN c.columns IS NOT NULL THEN 'catalog' WHEN d.columns IS NOT NULL THEN 'manifest' END AS columns_from
-FROM model_metadata m
+FROM manifest_nodes m
 LEFT JOIN catalog c USING (unique_id)
 LEFT JOIN declared d USING (unique_id)
 WHERE m.schedule_name = $schedule_name AND m.run_id = $run_id

@@ -22,26 +22,26 @@ _CHECKS: tuple[tuple[str, str], ...] = (
     ("node count differs from the stored manifest nodes", """
         SELECT r.schedule_name, r.run_id, coalesce(r.node_count, 0)::VARCHAR || ' expected, '
                || count(m.unique_id)::VARCHAR || ' stored'
-        FROM runs r LEFT JOIN model_metadata m USING (schedule_name, run_id)
+        FROM runs r LEFT JOIN manifest_nodes m USING (schedule_name, run_id)
         GROUP BY r.schedule_name, r.run_id, r.node_count
         HAVING count(m.unique_id) <> coalesce(r.node_count, 0)"""),
     ("test metadata differs from the stored test nodes", """
         WITH t AS (SELECT schedule_name, run_id, count(*) AS n FROM test_metadata GROUP BY ALL),
-             m AS (SELECT schedule_name, run_id, count(*) AS n FROM model_metadata
+             m AS (SELECT schedule_name, run_id, count(*) AS n FROM manifest_nodes
                    WHERE resource_type IN ('test', 'unit_test') GROUP BY ALL)
         SELECT schedule_name, run_id, coalesce(m.n, 0)::VARCHAR || ' test nodes, '
                || coalesce(t.n, 0)::VARCHAR || ' test rows'
         FROM t FULL JOIN m USING (schedule_name, run_id) WHERE coalesce(t.n, 0) <> coalesce(m.n, 0)"""),
     ("result count differs from the command's", """
         WITH stored AS (SELECT schedule_name, run_id, command_index, count(*) AS n
-                        FROM dbt_run_results GROUP BY ALL)
+                        FROM node_results GROUP BY ALL)
         SELECT schedule_name, run_id, 'command ' || command_index::VARCHAR || ': '
                || coalesce(c.result_count, 0)::VARCHAR || ' expected, ' || coalesce(s.n, 0)::VARCHAR || ' stored'
         FROM commands c FULL JOIN stored s USING (schedule_name, run_id, command_index)
         WHERE coalesce(c.result_count, 0) <> coalesce(s.n, 0)"""),
     ("freshness count differs from the command's", """
         WITH stored AS (SELECT schedule_name, run_id, command_index, count(*) AS n
-                        FROM dbt_source_freshness_results GROUP BY ALL)
+                        FROM freshness_results GROUP BY ALL)
         SELECT schedule_name, run_id, 'command ' || command_index::VARCHAR || ': '
                || coalesce(c.freshness_count, 0)::VARCHAR || ' expected, ' || coalesce(s.n, 0)::VARCHAR || ' stored'
         FROM commands c FULL JOIN stored s USING (schedule_name, run_id, command_index)

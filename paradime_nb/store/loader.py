@@ -133,7 +133,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
                 elif used:
                     result_count = len(parsed.results["unique_id"])
                     prepared.add(
-                        "dbt_run_results", parsed.results,
+                        "node_results", parsed.results,
                         command_index=cmd.index, dbt_command=dbt_command, invocation_id=parsed.invocation_id,
                     )
             elif isinstance(parsed, ParsedFreshness):
@@ -148,10 +148,9 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
     prepared.add("artifacts", artifacts)
     names: dict[str, tuple[str | None, str | None]] = {}
     if manifest is not None:
-        prepared.add("model_metadata", manifest.nodes)
+        prepared.add("manifest_nodes", manifest.nodes)
         prepared.add("node_edges", manifest.edges)
         prepared.add("test_metadata", manifest.tests)
-        prepared.add("node_code", manifest.code)
         prepared.add("manifest_columns", manifest.columns)
         nodes = manifest.nodes
         for uid, rtype, source_name, name in zip(nodes["unique_id"], nodes["resource_type"], nodes["source_name"], nodes["name"]):
@@ -160,7 +159,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
     for index, parsed in freshness_parts:
         ids = parsed.results["unique_id"]
         prepared.add(
-            "dbt_source_freshness_results",
+            "freshness_results",
             {
                 **parsed.results,
                 "source_name": [names.get(u, (None, None))[0] for u in ids],
@@ -212,14 +211,14 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
 def _carry_code(earlier: ParsedManifest, later: ParsedManifest) -> None:
     """The run's node tables come from its last manifest, but `dbt test` or `dbt source
     freshness` compile no model: a model's compiled SQL from an earlier command of the same
-    run is kept where the last manifest has none."""
-    have = set(later.code["unique_id"])
-    nodes = set(later.nodes["unique_id"])
-    for uid, code in zip(earlier.code["unique_id"], earlier.code["compiled_code"]):
-        if uid not in have and uid in nodes:
-            later.code["unique_id"].append(uid)
-            later.code["compiled_code"].append(code)
-            have.add(uid)
+    run is kept where the last manifest has none (column lineage reads it)."""
+    code = later.nodes.get("compiled_code")
+    before = dict(zip(earlier.nodes.get("unique_id", ()), earlier.nodes.get("compiled_code", ())))
+    if code is None or not before:
+        return
+    for i, uid in enumerate(later.nodes["unique_id"]):
+        if code[i] is None and before.get(uid) is not None:
+            code[i] = before[uid]
 
 
 def _display_path(data: RunData, index: int, path: str) -> str:
@@ -232,7 +231,7 @@ _COMMAND_COLUMNS = (
 )
 _ARTIFACT_COLUMNS = (
     "command_index", "path", "kind", "schema_version", "dbt_version", "generated_at", "invocation_id",
-    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note", "adapter_type",
+    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note", "threads", "adapter_type",
 )
 
 
@@ -254,7 +253,8 @@ def _artifact_row(cols: dict[str, list], index: int, path: str, kind: str, parse
     values = (
         index, path, kind, parsed.schema_version, parsed.dbt_version, parsed.generated_at, parsed.invocation_id,
         getattr(parsed, "which", None), getattr(parsed, "invocation_command", None),
-        getattr(parsed, "elapsed_time", None), size, used, note, getattr(parsed, "adapter_type", None),
+        getattr(parsed, "elapsed_time", None), size, used, note, getattr(parsed, "threads", None),
+        getattr(parsed, "adapter_type", None),
     )
     for key, value in zip(_ARTIFACT_COLUMNS, values):
         cols[key].append(value)

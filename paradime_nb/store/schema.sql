@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS runs (
     description VARCHAR,
     notes VARCHAR[],
     dbt_version VARCHAR,
-    manifest_command_index INTEGER,   -- which command's manifest model_metadata holds
+    manifest_command_index INTEGER,   -- which command's manifest manifest_nodes holds
     node_count INTEGER,               -- nodes in that manifest (0: the run left none)
     loaded_at TIMESTAMP,
     PRIMARY KEY (schedule_name, run_id)
@@ -73,8 +73,13 @@ CREATE TABLE IF NOT EXISTS artifacts (
     used BOOLEAN,                     -- FALSE: read but not counted (docs generate, a repeated invocation)
     note VARCHAR
 );
+-- args.threads of a run_results file (NULL: the profile's, not given on the command line).
+-- Added after v1 stores were written: ALTER keeps such a store readable.
+ALTER TABLE artifacts ADD COLUMN IF NOT EXISTS threads INTEGER;
 
-CREATE TABLE IF NOT EXISTS dbt_run_results (
+-- Results of node-executing commands. Read them through the view dbt_run_results (the
+-- paradime-io SDK's name, with the node's manifest fields beside each result).
+CREATE TABLE IF NOT EXISTS node_results (
     schedule_name VARCHAR NOT NULL,
     run_id BIGINT NOT NULL,
     command_index INTEGER NOT NULL,
@@ -96,7 +101,8 @@ CREATE TABLE IF NOT EXISTS dbt_run_results (
     invocation_id VARCHAR
 );
 
-CREATE TABLE IF NOT EXISTS dbt_source_freshness_results (
+-- `dbt source freshness` results; the view dbt_source_freshness_results adds the SDK's columns.
+CREATE TABLE IF NOT EXISTS freshness_results (
     schedule_name VARCHAR NOT NULL,
     run_id BIGINT NOT NULL,
     command_index INTEGER NOT NULL,
@@ -122,8 +128,9 @@ CREATE TABLE IF NOT EXISTS dbt_source_freshness_results (
 );
 
 -- The run's manifest nodes: models, seeds, snapshots, tests, unit tests, sources,
--- exposures (and analyses, metrics, semantic models, saved queries, functions).
-CREATE TABLE IF NOT EXISTS model_metadata (
+-- exposures (and analyses, metrics, semantic models, saved queries, functions). The view
+-- model_metadata adds depends_on, parents and children from node_edges.
+CREATE TABLE IF NOT EXISTS manifest_nodes (
     schedule_name VARCHAR NOT NULL,
     run_id BIGINT NOT NULL,
     unique_id VARCHAR NOT NULL,
@@ -164,7 +171,9 @@ CREATE TABLE IF NOT EXISTS model_metadata (
     exposure_label VARCHAR,
     exposure_url VARCHAR,
     maturity VARCHAR,
-    checksum VARCHAR
+    checksum VARCHAR,
+    raw_code VARCHAR,                 -- models, seeds, snapshots, ... (not tests)
+    compiled_code VARCHAR
 );
 
 -- depends_on edges of the run's manifest: parent -> child, sources and exposures included.
@@ -216,15 +225,6 @@ CREATE TABLE IF NOT EXISTS catalog_columns (
 -- --- column lineage (issue 16) ---------------------------------------------------------
 -- The adapter a manifest was compiled for (metadata.adapter_type): the SQL dialect.
 ALTER TABLE artifacts ADD COLUMN IF NOT EXISTS adapter_type VARCHAR;
-
--- Compiled SQL of the run's manifest nodes that carry it (compiled_code, or compiled_sql
--- before dbt 1.3); a `dbt parse` manifest has none.
-CREATE TABLE IF NOT EXISTS node_code (
-    schedule_name VARCHAR NOT NULL,
-    run_id BIGINT NOT NULL,
-    unique_id VARCHAR NOT NULL,
-    compiled_code VARCHAR
-);
 
 -- Columns declared in the project's YAML, as the manifest lists them.
 CREATE TABLE IF NOT EXISTS manifest_columns (

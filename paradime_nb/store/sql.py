@@ -30,9 +30,9 @@ ORDER BY table_name, ordinal_position
 
 STORED_RUNS = "SELECT run_id, state FROM runs WHERE schedule_name = ? ORDER BY started_at DESC NULLS LAST, run_id DESC"
 
-_RUN_KEYED = {"runs", "commands", "artifacts", "dbt_run_results", "dbt_source_freshness_results", "model_metadata",
+_RUN_KEYED = {"runs", "commands", "artifacts", "node_results", "freshness_results", "manifest_nodes",
               "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
-              "node_code", "manifest_columns", "column_lineage_runs"}
+              "manifest_columns", "column_lineage_runs"}
 
 
 def _quote(name: str) -> str:

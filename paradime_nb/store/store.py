@@ -17,23 +17,29 @@ from typing import Any
 import duckdb
 
 from ..errors import StoreError, StoreLockedError
+from ..vocabulary import RUNNING_STATES, render_sql
 from . import sql
 from .loader import PreparedRun
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# v1 stored the SDK's names as tables; v2 stores them under these names and serves the SDK's
+# names as views with its columns (opening a v1 file migrates it in one transaction).
+_V1_RENAMES = {"dbt_run_results": "node_results", "dbt_source_freshness_results": "freshness_results",
+               "model_metadata": "manifest_nodes"}
+_V2_NODE_COLUMNS = {"raw_code": "VARCHAR", "compiled_code": "VARCHAR"}
 RUN_TABLES = (
-    "commands", "artifacts", "dbt_run_results", "dbt_source_freshness_results", "model_metadata",
+    "commands", "artifacts", "node_results", "freshness_results", "manifest_nodes",
     "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
-    "node_code", "manifest_columns",
+    "manifest_columns",
 )
 # Run-keyed rows the package derives after a load (not loaded data): they go with their run.
 DERIVED_RUN_TABLES = ("column_lineage_runs",)
 # A run stored in one of these states is replaced when loaded again: it was still going.
-UNFINISHED_STATES = ("STARTING", "RUNNING", "QUEUED", "PENDING")
+UNFINISHED_STATES = RUNNING_STATES
 
 
 def _sql_file(name: str) -> str:
-    return (resources.files("paradime_nb.store") / name).read_text(encoding="utf-8")
+    return render_sql((resources.files("paradime_nb.store") / name).read_text(encoding="utf-8"))
 
 
 class Store:
@@ -57,6 +63,8 @@ class Store:
         self._columns: dict[str, dict[str, str]] = {}
         if not read_only:
             self._init_schema()
+        else:
+            self._check_version()
         self._load_columns()
 
     # --- set-up ---------------------------------------------------------------------
@@ -64,6 +72,7 @@ class Store:
     def _init_schema(self) -> None:
         con = self._con
         try:
+            self._migrate_v1()
             con.execute(_sql_file("schema.sql"))
             row = con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
             if row is None:
@@ -75,8 +84,47 @@ class Store:
                 )
             con.execute(sql.MACROS)
             con.execute(_sql_file("views.sql"))
+            con.execute(_sql_file("sdk_views.sql"))
         except duckdb.Error as exc:
             raise StoreError(f"cannot prepare the schema in {self.database}: {exc}") from None
+
+    def _check_version(self) -> None:
+        try:
+            row = self._con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
+        except duckdb.Error:
+            raise StoreError(f"{self.database} is not a paradime_nb store (no store_info table)") from None
+        if row is None or row[0] != SCHEMA_VERSION:
+            found = "none" if row is None else f"v{row[0]}"
+            raise StoreError(f"{self.database} has store schema {found}, this is v{SCHEMA_VERSION}: open it once "
+                             "without read_only to migrate it")
+
+    def _migrate_v1(self) -> None:
+        """A v1 store file: its views dropped (views.sql recreates them), tables renamed,
+        the v2 node columns added, all in one transaction."""
+        con = self._con
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
+        ).fetchall()}
+        if "store_info" not in tables or "dbt_run_results" not in tables:
+            return
+        row = con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
+        if row is None or row[0] != "1":
+            return
+        con.execute("BEGIN TRANSACTION")
+        try:
+            views = con.execute("SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
+                                "AND schema_name = 'main' AND NOT internal").fetchall()
+            for (view,) in views:
+                con.execute(f'DROP VIEW IF EXISTS "{view}"')
+            for old, new in _V1_RENAMES.items():
+                con.execute(f"ALTER TABLE {old} RENAME TO {new}")
+            for column, dtype in _V2_NODE_COLUMNS.items():
+                con.execute(f'ALTER TABLE manifest_nodes ADD COLUMN "{column}" {dtype}')
+            con.execute("UPDATE store_info SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     def _load_columns(self) -> None:
         for table, column, dtype in self._con.execute(sql.TABLE_COLUMNS).fetchall():
@@ -246,6 +294,11 @@ class Store:
                 cur.execute("DELETE FROM schedules WHERE schedule_name = ?", [schedule_name])
         self.generation += 1
         return len(chosen)
+
+    def changed(self) -> None:
+        """Something outside the loader wrote (user SQL with writes allowed): answers cached
+        from the previous state are stale."""
+        self.generation += 1
 
     def close(self) -> None:
         self._con.close()

@@ -3,14 +3,14 @@
 -- so can %%sql cells.
 
 -- Node tables by resource type (every stored run's manifest).
-CREATE OR REPLACE VIEW dbt_models AS SELECT * FROM model_metadata WHERE resource_type = 'model';
-CREATE OR REPLACE VIEW dbt_seeds AS SELECT * FROM model_metadata WHERE resource_type = 'seed';
-CREATE OR REPLACE VIEW dbt_snapshots AS SELECT * FROM model_metadata WHERE resource_type = 'snapshot';
-CREATE OR REPLACE VIEW dbt_sources AS SELECT * FROM model_metadata WHERE resource_type = 'source';
-CREATE OR REPLACE VIEW dbt_exposures AS SELECT * FROM model_metadata WHERE resource_type = 'exposure';
+CREATE OR REPLACE VIEW dbt_models AS SELECT * FROM manifest_nodes WHERE resource_type = 'model';
+CREATE OR REPLACE VIEW dbt_seeds AS SELECT * FROM manifest_nodes WHERE resource_type = 'seed';
+CREATE OR REPLACE VIEW dbt_snapshots AS SELECT * FROM manifest_nodes WHERE resource_type = 'snapshot';
+CREATE OR REPLACE VIEW dbt_sources AS SELECT * FROM manifest_nodes WHERE resource_type = 'source';
+CREATE OR REPLACE VIEW dbt_exposures AS SELECT * FROM manifest_nodes WHERE resource_type = 'exposure';
 CREATE OR REPLACE VIEW dbt_tests AS
 SELECT m.*, t.* EXCLUDE (schedule_name, run_id, unique_id)
-FROM model_metadata m
+FROM manifest_nodes m
 JOIN test_metadata t USING (schedule_name, run_id, unique_id);
 
 -- The run whose manifest describes each schedule now: the latest run that left one.
@@ -21,7 +21,7 @@ WHERE node_count > 0
 QUALIFY row_number() OVER (PARTITION BY schedule_name ORDER BY started_at DESC NULLS LAST, run_id DESC) = 1;
 
 CREATE OR REPLACE VIEW latest_nodes AS
-SELECT m.* FROM model_metadata m JOIN latest_manifest_runs USING (schedule_name, run_id);
+SELECT m.* FROM manifest_nodes m JOIN latest_manifest_runs USING (schedule_name, run_id);
 
 CREATE OR REPLACE VIEW latest_edges AS
 SELECT e.* FROM node_edges e JOIN latest_manifest_runs USING (schedule_name, run_id);
@@ -33,7 +33,7 @@ SELECT t.* FROM test_metadata t JOIN latest_manifest_runs USING (schedule_name, 
 -- model that errors in `dbt run` and succeeds in `dbt retry` is a success).
 CREATE OR REPLACE VIEW run_node_results AS
 SELECT r.*, ru.started_at AS run_started_at, ru.state AS run_state
-FROM dbt_run_results r
+FROM node_results r
 JOIN runs ru USING (schedule_name, run_id)
 QUALIFY row_number() OVER (
     PARTITION BY r.schedule_name, r.run_id, r.unique_id
@@ -42,7 +42,7 @@ QUALIFY row_number() OVER (
 -- Each node's latest execution over the loaded runs (run id and time tell how stale).
 CREATE OR REPLACE VIEW latest_node_results AS
 SELECT r.*, ru.started_at AS run_started_at, ru.state AS run_state
-FROM dbt_run_results r
+FROM node_results r
 JOIN runs ru USING (schedule_name, run_id)
 QUALIFY row_number() OVER (
     PARTITION BY r.schedule_name, r.unique_id
@@ -51,7 +51,7 @@ QUALIFY row_number() OVER (
 -- Each source's latest freshness check over the loaded runs.
 CREATE OR REPLACE VIEW latest_source_freshness AS
 SELECT f.*, ru.started_at AS run_started_at
-FROM dbt_source_freshness_results f
+FROM freshness_results f
 JOIN runs ru USING (schedule_name, run_id)
 QUALIFY row_number() OVER (
     PARTITION BY f.schedule_name, f.unique_id
@@ -74,9 +74,10 @@ WHERE t.tested_node IS NULL;
 -- Models, seeds, snapshots (their own part):
 --   critical: it errored (error, runtime error, fail), or one of its tests failed or
 --             errored with severity error (a failing warn-severity test is a warning);
---   unknown:  never executed in the loaded runs;
---   warning:  a test warned; it was skipped or partially succeeded, or its status is one
---             we do not recognise;
+--   warning:  a test warned (direct test evidence wins over "never executed", for
+--             warnings as for failures); it was skipped or partially succeeded, or its
+--             status is one we do not recognise;
+--   unknown:  never executed in the loaded runs and no test of it failed or warned;
 --   healthy:  success, no-op, reused (pass for nodes that report it).
 -- Sources (their own part): critical when past error_after or an error-severity test
 --   failed; warning when past warn_after, the freshness check hit a runtime error, or a
@@ -152,20 +153,20 @@ own AS (
         coalesce(tc.problem_tests, []) AS problem_tests,
         coalesce(tc.has_critical_test, FALSE) AS has_critical_test,
         CASE WHEN n.node_class = 'source' THEN CASE
-                WHEN f.status = 'error' OR coalesce(tc.has_critical_test, FALSE) THEN 'critical'
-                WHEN f.status <> 'pass' OR coalesce(tc.has_warning_test, FALSE) THEN 'warning'
-                WHEN f.status IS NULL AND coalesce(tc.tests_total, 0) = coalesce(tc.tests_not_run, 0) THEN 'unknown'
-                ELSE 'healthy' END
+                WHEN f.status = 'error' OR coalesce(tc.has_critical_test, FALSE) THEN {{CRITICAL}}
+                WHEN f.status <> 'pass' OR coalesce(tc.has_warning_test, FALSE) THEN {{WARNING}}
+                WHEN f.status IS NULL AND coalesce(tc.tests_total, 0) = coalesce(tc.tests_not_run, 0) THEN {{UNKNOWN}}
+                ELSE {{HEALTHY}} END
             WHEN n.node_class = 'downstream' THEN CASE
-                WHEN lr.status IN ('error', 'runtime error', 'fail') THEN 'critical'
+                WHEN lr.status IN ('error', 'runtime error', 'fail') THEN {{CRITICAL}}
                 WHEN lr.status IS NULL OR lr.status IN ('success', 'pass', 'no-op', 'reused') THEN NULL
-                ELSE 'warning' END
+                ELSE {{WARNING}} END
             ELSE CASE
-                WHEN lr.status IN ('error', 'runtime error', 'fail') OR coalesce(tc.has_critical_test, FALSE) THEN 'critical'
-                WHEN lr.status IS NULL AND n.executed_id IS NOT NULL THEN 'unknown'
-                WHEN coalesce(tc.has_warning_test, FALSE) THEN 'warning'
-                WHEN lr.status IS NULL OR lr.status IN ('success', 'pass', 'no-op', 'reused') THEN 'healthy'
-                ELSE 'warning' END
+                WHEN lr.status IN ('error', 'runtime error', 'fail') OR coalesce(tc.has_critical_test, FALSE) THEN {{CRITICAL}}
+                WHEN coalesce(tc.has_warning_test, FALSE) THEN {{WARNING}}
+                WHEN lr.status IS NULL AND n.executed_id IS NOT NULL THEN {{UNKNOWN}}
+                WHEN lr.status IS NULL OR lr.status IN ('success', 'pass', 'no-op', 'reused') THEN {{HEALTHY}}
+                ELSE {{WARNING}} END
         END AS own_health
     FROM nodes n
     LEFT JOIN latest_node_results lr ON lr.schedule_name = n.schedule_name AND lr.unique_id = n.executed_id
@@ -174,7 +175,7 @@ own AS (
 ),
 origins AS (
     SELECT schedule_name, unique_id AS origin_id, 'critical_upstream' AS kind FROM own
-    WHERE (node_class = 'executed' AND own_health = 'critical') OR (node_class = 'source' AND has_critical_test)
+    WHERE (node_class = 'executed' AND own_health = {{CRITICAL}}) OR (node_class = 'source' AND has_critical_test)
     UNION ALL
     SELECT schedule_name, unique_id, CASE WHEN status = 'error' THEN 'source_error' ELSE 'source_warn' END
     FROM own
@@ -203,11 +204,11 @@ base AS (
         coalesce(u.upstream_source_error, FALSE) AS upstream_source_error,
         coalesce(u.upstream_source_warn, FALSE) AS upstream_source_warn,
         CASE
-            WHEN own_health = 'unknown' AND node_class = 'executed' THEN 'unknown'
-            WHEN own_health = 'critical' OR coalesce(u.upstream_source_error, FALSE) THEN 'critical'
-            WHEN own_health = 'warning' OR coalesce(u.upstream_critical, FALSE) OR coalesce(u.upstream_source_warn, FALSE) THEN 'warning'
-            WHEN own_health = 'unknown' THEN 'unknown'
-            ELSE 'healthy'
+            WHEN own_health = {{UNKNOWN}} AND node_class = 'executed' THEN {{UNKNOWN}}
+            WHEN own_health = {{CRITICAL}} OR coalesce(u.upstream_source_error, FALSE) THEN {{CRITICAL}}
+            WHEN own_health = {{WARNING}} OR coalesce(u.upstream_critical, FALSE) OR coalesce(u.upstream_source_warn, FALSE) THEN {{WARNING}}
+            WHEN own_health = {{UNKNOWN}} THEN {{UNKNOWN}}
+            ELSE {{HEALTHY}}
         END AS base_health
     FROM own
     LEFT JOIN upstream u ON u.schedule_name = own.schedule_name AND u.node_id = own.unique_id
@@ -226,7 +227,7 @@ nearest(schedule_name, node_id, parent_id) AS (
 ),
 inherited AS (
     SELECT n.schedule_name, n.node_id,
-        max(CASE p.base_health WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 WHEN 'unknown' THEN 1 ELSE 0 END) AS worst
+        max(CASE p.base_health WHEN {{CRITICAL}} THEN 3 WHEN {{WARNING}} THEN 2 WHEN {{UNKNOWN}} THEN 1 ELSE 0 END) AS worst
     FROM nearest n
     JOIN base p ON p.schedule_name = n.schedule_name AND p.unique_id = n.parent_id AND p.node_class <> 'downstream'
     GROUP BY ALL
@@ -234,13 +235,10 @@ inherited AS (
 SELECT b.* EXCLUDE (executed_id, node_class, has_critical_test, base_health),
     CASE WHEN b.node_class <> 'downstream' THEN b.base_health
         ELSE CASE greatest(coalesce(i.worst, 1),
-                           CASE b.own_health WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 ELSE 0 END)
-            WHEN 3 THEN 'critical' WHEN 2 THEN 'warning' WHEN 1 THEN 'unknown' ELSE 'healthy' END
+                           CASE b.own_health WHEN {{CRITICAL}} THEN 3 WHEN {{WARNING}} THEN 2 ELSE 0 END)
+            WHEN 3 THEN {{CRITICAL}} WHEN 2 THEN {{WARNING}} WHEN 1 THEN {{UNKNOWN}} ELSE {{HEALTHY}} END
     END AS health_status
 FROM base b
 LEFT JOIN inherited i ON i.schedule_name = b.schedule_name AND i.node_id = b.unique_id;
 
--- Per schedule and model of the latest manifest: its status in the latest run that
--- executed it, its tests, and its health.
-CREATE OR REPLACE VIEW models_with_tests AS
-SELECT * EXCLUDE (resource_type, source_name) FROM node_health WHERE resource_type = 'model';
+-- models_with_tests (node_health's models with the SDK's columns) is in sdk_views.sql.

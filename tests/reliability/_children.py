@@ -71,7 +71,7 @@ def memory(manifest: str, database: str) -> None:
     file = ArtifactFile("target/manifest.json", Path(manifest).read_bytes, size)
     run = RunData(ScheduleInfo("big", "big"), RunInfo(1, "SUCCESS"), [CommandInfo(1, "dbt parse", 0, files=(file,))])
     prepared = prepare_run(run)
-    nodes = prepared.row_count("model_metadata")
+    nodes = prepared.row_count("manifest_nodes")
     store.write_run(prepared)
     seconds = time.perf_counter() - started
     stored = store.fetchall("SELECT count(*) FROM model_metadata")[0][0]

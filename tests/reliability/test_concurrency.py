@@ -55,8 +55,8 @@ SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM commands), (SELECT cou
 """
 EMPTY = (0, 0, 0, 0, 0)
 HEALTH_SQL = """
-SELECT count(*) AS models, count(*) FILTER (WHERE health_status = 'critical') AS critical,
-       count(*) FILTER (WHERE health_status = 'unknown') AS unknown
+SELECT count(*) AS models, count(*) FILTER (WHERE health_status = 'Critical') AS critical,
+       count(*) FILTER (WHERE health_status = 'Unknown') AS unknown
 FROM models_with_tests WHERE schedule_name = $schedule_name
 """
 

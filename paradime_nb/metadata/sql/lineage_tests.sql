@@ -19,10 +19,10 @@ reached AS (
 )
 SELECT r.unique_id, n.name, n.resource_type, r.level, lr.status,
     CASE
-        WHEN lr.status IS NULL THEN 'unknown'
-        WHEN lr.status IN ('pass', 'success') THEN 'healthy'
-        WHEN lr.status IN ('fail', 'error', 'runtime error') AND coalesce(t.severity, 'error') = 'error' THEN 'critical'
-        ELSE 'warning'
+        WHEN lr.status IS NULL THEN {{UNKNOWN}}
+        WHEN lr.status IN ('pass', 'success') THEN {{HEALTHY}}
+        WHEN lr.status IN ('fail', 'error', 'runtime error') AND coalesce(t.severity, 'error') = 'error' THEN {{CRITICAL}}
+        ELSE {{WARNING}}
     END AS health_status
 FROM reached r
 JOIN latest_nodes n ON n.schedule_name = $schedule_name AND n.unique_id = r.unique_id

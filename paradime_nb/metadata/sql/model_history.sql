@@ -32,7 +32,7 @@ tests AS (
     FROM manifest_of m
     JOIN aimed a ON a.manifest_run = m.manifest_run
     JOIN run_node_results tr ON tr.schedule_name = $schedule_name AND tr.run_id = m.run_id AND tr.unique_id = a.test_id
-    LEFT JOIN model_metadata n ON n.schedule_name = $schedule_name AND n.run_id = m.manifest_run AND n.unique_id = a.test_id
+    LEFT JOIN manifest_nodes n ON n.schedule_name = $schedule_name AND n.run_id = m.manifest_run AND n.unique_id = a.test_id
     GROUP BY m.run_id
 )
 SELECT h.*, coalesce(t.tests, []) AS tests

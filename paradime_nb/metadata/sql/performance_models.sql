@@ -4,7 +4,7 @@
 WITH executions AS (
     SELECT r.unique_id, r.run_id, r.run_started_at, r.execution_time, coalesce(mm.name, ln.name) AS name
     FROM run_node_results r
-    LEFT JOIN model_metadata mm ON mm.schedule_name = r.schedule_name AND mm.run_id = r.run_id AND mm.unique_id = r.unique_id
+    LEFT JOIN manifest_nodes mm ON mm.schedule_name = r.schedule_name AND mm.run_id = r.run_id AND mm.unique_id = r.unique_id
     LEFT JOIN latest_nodes ln ON ln.schedule_name = r.schedule_name AND ln.unique_id = r.unique_id
     WHERE r.schedule_name = $schedule_name AND r.run_started_at > $since
       AND coalesce(mm.resource_type, ln.resource_type) = 'model'

@@ -3,8 +3,8 @@
 WITH executed AS (
     SELECT x.run_id, x.unique_id, x.status, x.execution_time,
         coalesce(mm.resource_type, ln.resource_type) AS resource_type
-    FROM dbt_run_results x
-    LEFT JOIN model_metadata mm ON mm.schedule_name = x.schedule_name AND mm.run_id = x.run_id AND mm.unique_id = x.unique_id
+    FROM node_results x
+    LEFT JOIN manifest_nodes mm ON mm.schedule_name = x.schedule_name AND mm.run_id = x.run_id AND mm.unique_id = x.unique_id
     LEFT JOIN latest_nodes ln ON ln.schedule_name = x.schedule_name AND ln.unique_id = x.unique_id
     WHERE x.schedule_name = $schedule_name
 )

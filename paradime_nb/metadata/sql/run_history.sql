@@ -18,7 +18,7 @@ results AS (
         coalesce(mm.resource_type, ln.resource_type) AS resource_type
     FROM run_node_results r
     JOIN recent USING (schedule_name, run_id)
-    LEFT JOIN model_metadata mm ON mm.schedule_name = r.schedule_name AND mm.run_id = r.run_id AND mm.unique_id = r.unique_id
+    LEFT JOIN manifest_nodes mm ON mm.schedule_name = r.schedule_name AND mm.run_id = r.run_id AND mm.unique_id = r.unique_id
     LEFT JOIN latest_nodes ln ON ln.schedule_name = r.schedule_name AND ln.unique_id = r.unique_id
 ),
 node_counts AS (
@@ -37,7 +37,7 @@ node_counts AS (
 recovered AS (
     -- errored in one command of the run, fine at its end (dbt retry)
     SELECT x.run_id, list(DISTINCT f.name ORDER BY f.name) AS recovered_nodes
-    FROM dbt_run_results x
+    FROM node_results x
     JOIN results f ON f.run_id = x.run_id AND f.unique_id = x.unique_id
     WHERE x.schedule_name = $schedule_name AND x.status IN ('error', 'runtime error') AND f.status NOT IN ('error', 'runtime error')
     GROUP BY x.run_id
@@ -50,7 +50,7 @@ fresh AS (
         coalesce(list(f.source_name || '.' || f.table_name ORDER BY f.source_name, f.table_name)
                  FILTER (WHERE f.status <> 'pass'), []) AS stale_sources
     FROM (
-        SELECT * FROM dbt_source_freshness_results
+        SELECT * FROM freshness_results
         WHERE schedule_name = $schedule_name
         QUALIFY row_number() OVER (PARTITION BY run_id, unique_id ORDER BY command_index DESC) = 1
     ) f

@@ -4,7 +4,7 @@ WITH model_results AS (
     SELECT r.unique_id, r.run_id, r.run_started_at, r.status, r.execution_time,
         coalesce(mm.name, ln.name) AS name, coalesce(mm.materialized, ln.materialized) AS materialized
     FROM run_node_results r
-    LEFT JOIN model_metadata mm ON mm.schedule_name = r.schedule_name AND mm.run_id = r.run_id AND mm.unique_id = r.unique_id
+    LEFT JOIN manifest_nodes mm ON mm.schedule_name = r.schedule_name AND mm.run_id = r.run_id AND mm.unique_id = r.unique_id
     LEFT JOIN latest_nodes ln ON ln.schedule_name = r.schedule_name AND ln.unique_id = r.unique_id
     WHERE r.schedule_name = $schedule_name AND coalesce(mm.resource_type, ln.resource_type) = 'model'
       AND r.status IS DISTINCT FROM 'skipped'

@@ -13,13 +13,13 @@ from types import ModuleType
 
 #: Subcommands in the order ``%paradime?`` lists them.
 NAMES = (
-    "connect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
-    "lineage", "columns", "slowest", "perf", "history", "query",
+    "connect", "disconnect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
+    "lineage", "columns", "slowest", "perf", "history", "query", "timeline", "critical-path", "diff",
 )
 
 
 def module(name: str) -> ModuleType:
-    return importlib.import_module(f"{__name__}.{name}")
+    return importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
 
 
 def summary() -> str:

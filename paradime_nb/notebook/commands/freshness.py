@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -14,7 +16,7 @@ if TYPE_CHECKING:
 @argument("schedule", nargs="?", metavar="SCHEDULE", help="slug or display name (default: the last one used)")
 def command(session: Session, line: str) -> Any:
     """`client.metadata.get_source_freshness`."""
-    args = parse_argstring(command, line)
+    args = parse(command, line)
     name = session.schedule(args.schedule)
     result = session.client.metadata.get_source_freshness(name)
     session.after_data(name)

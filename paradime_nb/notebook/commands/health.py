@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -16,7 +18,7 @@ def command(session: Session, line: str) -> Any:
     """`client.metadata.get_health_dashboard` (every field, unchanged) with the card's lists
     from `get_model_health`, `get_test_results(failed_only=True)` and `get_source_freshness`
     attached, drawn as a health card. The latest run is loaded first if none is stored."""
-    args = parse_argstring(command, line)
+    args = parse(command, line)
     from ..widgets.health import HealthReport
 
     name = session.schedule(args.schedule)

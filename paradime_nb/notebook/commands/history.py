@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from IPython.core.error import UsageError
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -17,9 +18,7 @@ if TYPE_CHECKING:
 @argument("--last", type=int, default=20, metavar="N", help="the last N runs that executed it (default 20)")
 def command(session: Session, line: str) -> Any:
     """`client.metadata.get_model_history`."""
-    args = parse_argstring(command, line)
-    if args.last < 1:
-        raise UsageError("--last must be at least 1")
+    args = parse(command, line)
     name = session.schedule(args.schedule)
     result = session.client.metadata.get_model_history(args.model, name, last=args.last)
     session.after_data(name)

@@ -6,7 +6,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -15,8 +17,9 @@ _SELECTOR = re.compile(r"[+:@*,]")
 
 
 @magic_arguments("paradime lineage")
-@argument("target", metavar="MODEL_OR_SELECTOR",
-          help="a model name / unique id, or a dbt selector (+orders, orders+2, tag:finance, exposure:x)")
+@argument("target", nargs="+", metavar="MODEL_OR_SELECTOR",
+          help="a model name / unique id, or a dbt selector (+orders, orders+2, tag:finance, exposure:x); "
+               "several words are a union, as in dbt (\"orders customers\")")
 @argument("-s", "--schedule", metavar="SCHEDULE", help="slug or display name (default: the last one used)")
 @argument("--up", type=int, metavar="N", help="upstream levels (default: all; 0: none)")
 @argument("--down", type=int, metavar="N", help="downstream levels (default: all; 0: none)")
@@ -24,8 +27,9 @@ def command(session: Session, line: str) -> Any:
     """A model with --up/--down is dbt's `N+model+M`; both go to `client.metadata.select_nodes`
     with dbt's meaning, so the graph is exactly what `dbt ls -s` would select. The
     result (a LineageResult, with `.summary`) also carries `.edges` for the drawing."""
-    args = parse_argstring(command, line)
-    if _SELECTOR.search(args.target):
+    args = parse(command, line)
+    args.target = " ".join(args.target)
+    if _SELECTOR.search(args.target) or " " in args.target:
         if args.up is not None or args.down is not None:
             raise UsageError("--up/--down apply to a model name; a selector carries its own depth (2+orders+1)")
         selector = args.target

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from IPython.core.error import UsageError
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     from ...metadata import LoadReport
@@ -15,17 +17,17 @@ if TYPE_CHECKING:
 @magic_arguments("paradime load")
 @argument("schedule", nargs="?", metavar="SCHEDULE", help="slug or display name (default: the last one used)")
 @argument("--runs", type=int, metavar="N", help="the latest N runs (default 1)")
-@argument("--days", type=float, metavar="D", help="every run started in the last D days")
-@argument("--refresh", action="store_true", help="fetch runs again even if stored")
+@argument("--days", type=float, metavar="D",
+          help="every run started in the D days before the newest run the source lists")
+@argument("--refresh", action="store_true",
+          help="load runs again even if stored (their files come from the download cache when there)")
 @argument("--include-running", action="store_true", help="also load runs still in progress")
 def command(session: Session, line: str) -> LoadReport:
     """Runs already stored are skipped; each run is stored in one transaction. Afterwards
     %%sql cells query the store (jupysql connection `paradime`)."""
-    args = parse_argstring(command, line)
+    args = parse(command, line)
     if args.runs is not None and args.days is not None:
         raise UsageError("give --runs or --days, not both")
-    if args.runs is not None and args.runs < 1:
-        raise UsageError("--runs must be at least 1")
     name = session.schedule(args.schedule)
     runs = args.runs if args.runs is not None else (None if args.days is not None else 1)
     client = session.client

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from IPython.core.error import UsageError
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -18,9 +19,7 @@ def command(session: Session, line: str) -> Any:
     """`client.metadata.get_performance_metrics`: per model runs, mean, p50, p95, max, last,
     change against the earlier median and a regression flag. Load the runs first
     (`%paradime load SCHEDULE --days D`)."""
-    args = parse_argstring(command, line)
-    if args.days <= 0:
-        raise UsageError("--days must be positive")
+    args = parse(command, line)
     name = session.schedule(args.schedule)
     result = session.client.metadata.get_performance_metrics(name, days=args.days)
     session.after_data(name)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from IPython.core.error import UsageError
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 def command(session: Session, line: str, cell: str | None = None) -> pd.DataFrame:
     """The cell is one SQL query, run with `client.metadata.query_sql` (parameters bound,
     never formatted in); the result is a pandas DataFrame."""
-    args = parse_argstring(command, line)
+    args = parse(command, line)
     if not cell or not cell.strip():
         raise UsageError("put the SQL in the cell: %%paradime query SCHEDULE, then the query below")
     name = session.schedule(args.schedule) if (args.schedule or "$schedule_name" in cell) else None

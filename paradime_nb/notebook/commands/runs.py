@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from IPython.core.error import UsageError
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,9 +22,7 @@ if TYPE_CHECKING:
 def command(session: Session, line: str) -> pd.DataFrame:
     """Runs as the source lists them (the API, a folder, the demo), with `loaded` telling
     which are in the store. Listing fetches no artifacts."""
-    args = parse_argstring(command, line)
-    if args.limit is not None and args.limit < 1:
-        raise UsageError("--limit must be at least 1")
+    args = parse(command, line)
     client = session.client
     if client.source is None:
         raise UsageError("this client reads a store file only; it has no source to list runs from")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from IPython.core.magic_arguments import magic_arguments, parse_argstring
+from IPython.core.magic_arguments import magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 @magic_arguments("paradime schedules")
 def command(session: Session, line: str) -> pd.DataFrame:
     """The schedules of the workspace or folder this notebook is connected to."""
-    parse_argstring(command, line)
+    parse(command, line)
     import pandas as pd
 
     schedules = session.client.metadata.schedules()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from IPython.core.error import UsageError
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -16,9 +17,7 @@ if TYPE_CHECKING:
 @argument("--limit", type=int, default=10, metavar="N", help="how many models (default 10)")
 def command(session: Session, line: str) -> Any:
     """`client.metadata.get_slowest_models`."""
-    args = parse_argstring(command, line)
-    if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
+    args = parse(command, line)
     name = session.schedule(args.schedule)
     result = session.client.metadata.get_slowest_models(name, limit=args.limit)
     session.after_data(name)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from IPython.core.magic_arguments import magic_arguments, parse_argstring
+from IPython.core.magic_arguments import magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,7 +49,7 @@ class Status:
 @magic_arguments("paradime status")
 def command(session: Session, line: str) -> Status:
     """Never connects or loads anything by itself."""
-    parse_argstring(command, line)
+    parse(command, line)
     if not session.connected:
         return Status("", "", None, None)
     client = session.client

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+
+from ._args import parse
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 def command(session: Session, line: str) -> Any:
     """`client.metadata.get_test_results` (name, tested node, column, severity, status,
     failures, message), or with --history `client.metadata.get_test_history`."""
-    args = parse_argstring(command, line)
+    args = parse(command, line)
     name = session.schedule(args.schedule)
     if args.history:
         if args.failed:

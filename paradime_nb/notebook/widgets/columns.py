@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from .lineage import _CDN_TAG, _EMPTY_HEADING, DRAW_LIMIT, LineageGraph, _frame
+from ...vocabulary import UNKNOWN
 from .style import colour
 
 LANE = 290  # px between levels
@@ -76,7 +77,7 @@ def _page(result: Any, nodes: dict[str, dict], places: dict[str, tuple[int, int]
     root = (result.root_id, result.root[1])
     for uid, n in nodes.items():
         rec = n["record"]
-        health = rec.health_status or "unknown"
+        health = rec.health_status or UNKNOWN
         x, y = places[uid]
         tip = [f"{rec.name or uid} ({rec.resource_type})", uid, f"health: {health}",
                f"status: {rec.status or 'not run'}", f"column lineage: {rec.lineage_status or 'not derived'}"]

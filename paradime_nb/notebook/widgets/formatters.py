@@ -64,8 +64,38 @@ def _performance(metrics: Any, include: Any = None, exclude: Any = None) -> dict
     return performance_view(metrics)
 
 
+def _timeline(timeline: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    from .gantt import gantt_chart
+
+    chart = gantt_chart(timeline, title=f"timeline of run {timeline.run_id} ({timeline.schedule_name})")
+    return {"text/html": chart.html, "text/plain": str(timeline)}
+
+
+def _critical_path(path: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+    """Drawn over the run's timeline when it is attached (``%paradime critical-path`` does)."""
+    timeline = getattr(path, "timeline", None)
+    if timeline is None:
+        return None
+    from .gantt import gantt_chart
+
+    chart = gantt_chart(timeline, highlight={(n.command_index, n.unique_id) for n in path.nodes},
+                        title=f"critical path of run {path.run_id} ({path.schedule_name})")
+    return {"text/html": chart.html + path._repr_html_(), "text/plain": str(path)}
+
+
+def _run_diff(diff: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    from .run_diff import run_diff_view
+
+    return {"text/html": run_diff_view(diff), "text/plain": str(diff)}
+
+
+_FORENSICS = "paradime_nb.metadata.forensics.results"
+
 #: (module, class name) -> formatter
 FORMATTED = {
+    (_FORENSICS, "RunTimeline"): _timeline,
+    (_FORENSICS, "CriticalPath"): _critical_path,
+    (_FORENSICS, "RunComparison"): _run_diff,
     (_RESULTS, "HealthDashboard"): _health,
     (_RESULTS, "LineageResult"): _lineage,
     (_RESULTS, "ResultList"): _slowest,

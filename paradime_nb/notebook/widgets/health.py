@@ -18,6 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ...metadata.results import HealthDashboard, ResultList
+from ...vocabulary import CRITICAL, HEALTH_PROBLEMS, HEALTHY, WARNING
 from .style import FONT, HEALTH_ORDER, STATUS_HEALTH, badge, colour, fmt_seconds
 
 if TYPE_CHECKING:
@@ -30,11 +31,12 @@ _LIST_ROWS = 25
 @dataclass
 class HealthReport(HealthDashboard):
     """``get_health_dashboard`` (every field, unchanged) plus the lists the card shows:
-    ``unhealthy_models`` (critical, then warning), ``failing_tests`` and ``stale_sources``."""
+    ``unhealthy_models`` (critical, then warning), ``failing_tests`` and ``stale_source_checks``
+    (``stale_sources`` stays the SDK's count)."""
 
     unhealthy_models: ResultList = field(default_factory=ResultList)
     failing_tests: ResultList = field(default_factory=ResultList)
-    stale_sources: ResultList = field(default_factory=ResultList)
+    stale_source_checks: ResultList = field(default_factory=ResultList)
 
     @classmethod
     def fetch(cls, metadata: MetadataClient, schedule_name: str) -> HealthReport:
@@ -46,9 +48,9 @@ class HealthReport(HealthDashboard):
         return cls(
             **{f.name: getattr(dashboard, f.name) for f in dataclasses.fields(HealthDashboard)},
             unhealthy_models=ResultList(
-                [m for h in ("critical", "warning") for m in models if m.health_status == h], models.record_type),
+                [m for h in HEALTH_PROBLEMS for m in models if m.health_status == h], models.record_type),
             failing_tests=metadata.get_test_results(slug, failed_only=True),
-            stale_sources=ResultList([s for s in freshness if s.status in STALE], freshness.record_type),
+            stale_source_checks=ResultList([s for s in freshness if s.status in STALE], freshness.record_type),
         )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -101,7 +103,7 @@ def _is_empty(title: str) -> bool:
 
 def plain_text(dashboard: HealthDashboard) -> str:
     models = ", ".join(f"{dashboard.models_by_health.get(h, 0)} {h}" for h in HEALTH_ORDER)
-    rate = "-" if dashboard.test_success_rate is None else f"{dashboard.test_success_rate:.1%}"
+    rate = "-" if dashboard.test_success_rate is None else f"{dashboard.test_success_rate:.1f}%"
     run = dashboard.run
     head = f"{dashboard.schedule_name}" + (f", run {run.run_id} ({run.state}, {run.started_at})" if run else "")
     return (f"{head}\nmodels: {dashboard.models_total} ({models})\ntests: {dashboard.tests_total}, "
@@ -124,7 +126,7 @@ def _figures(d: HealthDashboard) -> str:
         for h in HEALTH_ORDER
     )
     bar = _bar(d.models_by_health, d.models_total)
-    rate = "-" if d.test_success_rate is None else f"{d.test_success_rate:.1%}"
+    rate = "-" if d.test_success_rate is None else f"{d.test_success_rate:.1f}%"
     tests = ", ".join(f"{v} {escape(k)}" for k, v in sorted(d.tests_by_status.items()))
     return (
         f"<div style='font-size:16px;font-weight:600'>{escape(d.schedule_name)}</div>"
@@ -158,8 +160,8 @@ def _sections(d: HealthDashboard) -> list[tuple[str, str]]:
         out.append((f"Failing tests ({len(d.failing_tests)})", _table(
             d.failing_tests, [("test", "name"), ("on", "tested_node_name"), ("column", "column_name"),
                               ("status", "status"), ("failures", "failures"), ("message", "message")])))
-        out.append((f"Stale sources ({len(d.stale_sources)})", _table(
-            d.stale_sources, [("source", "source_name"), ("table", "table_name"), ("status", "status"),
+        out.append((f"Stale sources ({len(d.stale_source_checks)})", _table(
+            d.stale_source_checks, [("source", "source_name"), ("table", "table_name"), ("status", "status"),
                               ("age", "age_seconds"), ("warn after", "warn_after_seconds"),
                               ("error after", "error_after_seconds"), ("error", "error")])))
     out.append(("Slowest models", _table(
@@ -193,4 +195,4 @@ def _table(records: list[Any], columns: list[tuple[str, str]]) -> str:
 
 
 def _run_health(state: str | None) -> str:
-    return {"SUCCESS": "healthy", "FAILED": "critical", "ERROR": "critical"}.get((state or "").upper(), "warning")
+    return {"SUCCESS": HEALTHY, "FAILED": CRITICAL, "ERROR": CRITICAL}.get((state or "").upper(), WARNING)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from ...vocabulary import UNKNOWN, WARNING
 from .style import FONT, HEALTH_COLOURS, HEALTH_ORDER, colour
 
 #: vis-network shape per resource type; the legend draws the same shapes.
@@ -74,7 +75,7 @@ def _page(nodes: list[Any], edges: list[tuple[str, str]], focus: set[str], heigh
     net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
     for n in nodes:
         uid = _get(n, "unique_id")
-        health = _get(n, "health_status") or "unknown"
+        health = _get(n, "health_status") or UNKNOWN
         rtype = _get(n, "resource_type") or "model"
         level = _get(n, "level")
         tip = [f"{_get(n, 'name') or uid} ({rtype})", uid, f"health: {health}",
@@ -86,7 +87,7 @@ def _page(nodes: list[Any], edges: list[tuple[str, str]], focus: set[str], heigh
             color={"background": colour(health), "border": "#1a237e" if uid in focus else "#546e7a",
                    "highlight": {"background": colour(health), "border": "#000"}},
             borderWidth=4 if uid in focus else 1,
-            font={"color": "#212121" if health in ("warning", "unknown") or SHAPES.get(rtype) != "box" else "#fff"},
+            font={"color": "#212121" if health in (WARNING, UNKNOWN) or SHAPES.get(rtype) != "box" else "#fff"},
         )
     for parent, child in edges:
         net.add_edge(parent, child)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ...vocabulary import CRITICAL, HEALTHY, UNKNOWN
 from .style import FONT, badge
 from .table import table_html, with_bundle
 
@@ -19,8 +20,9 @@ def performance_view(metrics: Any) -> dict[str, Any]:
     models = models[[c for c in MODEL_COLUMNS if c in models.columns]]
     runs = runs[[c for c in RUN_COLUMNS if c in runs.columns]]
     regressions = [m.name for m in metrics.regressions]
-    flagged = (" ".join(badge(name, "critical") for name in regressions) if regressions
-               else badge("no regression", "healthy"))
+    note = getattr(metrics, "note", None)
+    flagged = (" ".join(badge(name, CRITICAL) for name in regressions) if regressions
+               else badge(note, UNKNOWN) if note else badge("no regression", HEALTHY))
     head = (f"<div style='{FONT};margin:4px 0'><b>{escape(metrics.schedule_name)}</b>: {len(runs)} runs "
             f"from {escape(str(metrics.since))} to {escape(str(metrics.until))} (last {metrics.days:g} days). "
             f"Regressions: <span class='paradime-regressions'>{flagged}</span></div>")
@@ -28,6 +30,6 @@ def performance_view(metrics: Any) -> dict[str, Any]:
                          caption="per model: execution time in seconds, change of the last run against the "
                          "median of the earlier ones (%)")
               + table_html(runs, bar=("wall_seconds", "node_seconds"), caption="per run (seconds)"))
-    text = (f"{metrics.schedule_name}: {len(runs)} runs, regressions: {', '.join(regressions) or 'none'}\n"
+    text = (f"{metrics.schedule_name}: {len(runs)} runs, regressions: {', '.join(regressions) or note or 'none'}\n"
             + models.to_string(max_rows=20))
     return {"text/html": with_bundle(head + tables), "text/plain": text}

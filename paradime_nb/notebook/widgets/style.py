@@ -4,27 +4,31 @@ from __future__ import annotations
 
 from html import escape
 
+from ...vocabulary import CRITICAL, HEALTH_WORST_FIRST, HEALTHY, UNKNOWN, WARNING
+
 HEALTH_COLOURS = {
-    "healthy": "#43a047",
-    "warning": "#f9a825",
-    "critical": "#e53935",
-    "unknown": "#9e9e9e",
+    HEALTHY: "#43a047",
+    WARNING: "#f9a825",
+    CRITICAL: "#e53935",
+    UNKNOWN: "#9e9e9e",
 }
-HEALTH_ORDER = ("critical", "warning", "healthy", "unknown")
+HEALTH_ORDER = HEALTH_WORST_FIRST  # legend, counts and bar: the worst first
 STATUS_HEALTH = {  # a test's or a source's own status, in the health palette
-    "pass": "healthy", "success": "healthy", "warn": "warning", "skipped": "warning",
-    "fail": "critical", "error": "critical", "runtime error": "critical",
+    "pass": HEALTHY, "success": HEALTHY, "warn": WARNING, "skipped": WARNING,
+    "fail": CRITICAL, "error": CRITICAL, "runtime error": CRITICAL,
 }
-FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
+# No quotes inside: FONT goes into single-quoted style attributes (an unquoted family name
+# of several words is valid CSS).
+FONT = "font-family:-apple-system,BlinkMacSystemFont,Segoe UI,Roboto,Helvetica,Arial,sans-serif"
 
 
 def colour(health: str | None) -> str:
-    return HEALTH_COLOURS.get(health or "unknown", HEALTH_COLOURS["unknown"])
+    return HEALTH_COLOURS.get(health or UNKNOWN, HEALTH_COLOURS[UNKNOWN])
 
 
 def badge(text: str, health: str | None) -> str:
     """A coloured pill, readable without colour too (the text carries the meaning)."""
-    fg = "#212121" if health == "warning" else "#fff"
+    fg = "#212121" if health == WARNING else "#fff"
     return (f"<span style='display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;"
             f"background:{colour(health)};color:{fg}'>{escape(text)}</span>")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from ...vocabulary import CRITICAL, HEALTHY
 from .style import FONT, HEALTH_COLOURS
 
 BAR = "#90caf9"
@@ -74,5 +75,5 @@ def _styled(frame: Any, bar: Sequence[str], change: str | None) -> Any:
             styler = styler.bar(subset=[column], color=BAR, vmin=0, height=70, width=100)
     if change and change in frame.columns and frame[change].notna().any():
         styler = styler.bar(subset=[change], align="zero", height=70, width=100,
-                            color=[HEALTH_COLOURS["healthy"], HEALTH_COLOURS["critical"]])
+                            color=[HEALTH_COLOURS[HEALTHY], HEALTH_COLOURS[CRITICAL]])
     return styler

@@ -1,0 +1,25 @@
+"""Splitting a subcommand's line the way a shell does: quotes group words and are removed
+(``%paradime load "Jaffle daily"``), an unbalanced quote is a one-line ``UsageError``.
+
+IPython's ``parse_argstring`` keeps the quotes (it splits non-POSIX), so every subcommand
+parses through ``parse`` instead.
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from IPython.core.error import UsageError
+
+
+def split(line: str) -> list[str]:
+    try:
+        return shlex.split(line or "")
+    except ValueError as exc:  # "No closing quotation"
+        raise UsageError(f"cannot split the arguments: {str(exc).lower()} (quote a name with spaces: \"Jaffle daily\")") from None
+
+
+def parse(command: Any, line: str) -> Any:
+    """``command``'s arguments (declared with ``magic_arguments``) from ``line``."""
+    return command.parser.parse_args(split(line))

@@ -1,0 +1,213 @@
+"""What a new user trips on (issue 11), each in the shape of its reproduction: a real
+IPython shell with the extension loaded, real DuckDB, the loopback server where the API
+is involved. Expectations come from the raw fixture JSON or a separate client."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from IPython.core.error import UsageError
+
+from paradime_nb import Paradime
+from paradime_nb.errors import InvalidArgumentError, QueryError
+
+from . import raw
+from .conftest import ROOT, RUNS
+from .test_notebook_magic import DEMO, run, shell, value  # noqa: F401  (the shell fixture)
+
+S = "jaffle-daily"
+
+
+def _error(ip, source: str) -> BaseException:
+    result, _out = run(ip, source)
+    assert result.error_in_exec is not None, f"{source!r} did not fail"
+    return result.error_in_exec
+
+
+# --- 1. quoting -------------------------------------------------------------------------------
+
+
+def test_the_magic_splits_its_arguments_like_a_shell(shell):
+    value(shell, "%paradime connect --demo")
+    report = value(shell, '%paradime load "Jaffle daily"')
+    assert report.schedule_name == S and report.loaded
+    union = value(shell, '%paradime lineage "orders customers"')
+    with Paradime.demo() as other:
+        other.metadata.load(S, progress=False)
+        expected = other.metadata.select_nodes(S, "orders customers").unique_ids
+    assert sorted(union.unique_ids) == sorted(expected) and len(expected) >= 2
+    err = _error(shell, "%paradime load \"Bob's")
+    assert isinstance(err, UsageError) and "quote" in str(err) and "\n" not in str(err)
+
+
+# --- 2. --days: one definition, one-line errors ------------------------------------------------
+
+
+def test_load_days_count_back_from_the_newest_run_the_source_lists(shell):
+    value(shell, "%paradime connect --demo")
+    report = value(shell, "%paradime load jaffle-daily --days 3")  # the demo's runs are months old
+    starts = sorted(json.loads((d / "run.json").read_text())["startDttm"] for d in raw.run_dirs(DEMO))
+    from datetime import datetime, timedelta
+    newest = datetime.fromisoformat(starts[-1])
+    expected = [s for s in starts if datetime.fromisoformat(s) >= newest - timedelta(days=3)]
+    assert len(report.loaded) == len(expected) >= 3
+    perf = value(shell, "%paradime perf --days 3")
+    assert len(perf.runs) == len(expected) - 1  # perf: runs started after the window's start
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "inf", "nan", "1e308", "1e9"])
+def test_bad_day_counts_are_one_line_errors_on_every_command(shell, bad):
+    value(shell, "%paradime connect --demo")
+    value(shell, "%paradime load jaffle-daily")
+    for line in (f"%paradime load jaffle-daily --days {bad}", f"%paradime perf --days {bad}",
+                 f"%paradime tests --history --days {bad}", f"%paradime runs --days {bad}"):
+        err = _error(shell, line)
+        assert isinstance(err, UsageError) and "days" in str(err) and "\n" not in str(err), (line, err)
+    with Paradime.demo() as client:
+        with pytest.raises(InvalidArgumentError, match="days"):
+            client.metadata.get_performance_metrics(S, days=float(bad))
+
+
+# --- 3. a store is closed -----------------------------------------------------------------------
+
+
+def test_reconnect_disconnect_and_unload_close_the_store_file(shell, tmp_path):
+    path = tmp_path / "re.duckdb"
+    value(shell, f"%paradime connect --demo --database {path}")
+    value(shell, "%paradime load jaffle-daily")
+    value(shell, "%paradime connect --demo")  # the file is released ...
+    with Paradime.demo(database=path) as other:  # ... so another client (or process) opens it
+        assert other.metadata.loaded_schedules() == [S]
+    value(shell, f"%paradime connect --demo --database {path}")
+    _result, out = run(shell, "%paradime disconnect")
+    assert "disconnected" in out.stdout
+    with Paradime.demo(database=path):
+        pass
+    value(shell, f"%paradime connect --demo --database {path}")
+    shell.run_line_magic("unload_ext", "paradime_nb")
+    with Paradime.demo(database=path):
+        pass
+    shell.run_line_magic("load_ext", "paradime_nb")
+
+
+def test_a_store_file_can_be_read_by_two_processes_while_none_writes(tmp_path):
+    path = tmp_path / "shared.duckdb"
+    with Paradime.from_path(RUNS, database=path) as writer:
+        writer.metadata.load(S, runs=2, progress=False)
+        expected = [m.health_status for m in writer.metadata.get_model_health(S)]
+    code = ("import sys; from paradime_nb import Paradime\n"
+            "with Paradime.from_source(None, database=sys.argv[1], read_only=True) as c:\n"
+            "    print(','.join(m.health_status for m in c.metadata.get_model_health('jaffle-daily')))")
+    with Paradime.from_source(None, database=path, read_only=True) as reader:
+        other = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+        assert other.returncode == 0, other.stderr[-1000:]
+        assert other.stdout.strip().split(",") == expected == [m.health_status for m in reader.metadata.get_model_health(S)]
+
+
+# --- 4 and 5. user SQL is read-only and its errors are one line ----------------------------------
+
+
+def test_user_sql_cannot_change_the_store_unless_asked(shell, tmp_path):
+    value(shell, "%paradime connect --demo")
+    value(shell, "%paradime load jaffle-daily")
+    before = value(shell, "%paradime health").models_by_health
+    for sql in ("UPDATE node_results SET status = 'error'", "DROP VIEW node_health", "DELETE FROM runs"):
+        result, _out = run(shell, f"%%sql\n{sql}")
+        assert result.error_in_exec is not None or "read-only" in str(result.result), sql
+        err = _error(shell, f"%%paradime query\n{sql}")
+        assert isinstance(err, UsageError) and "read-only" in str(err) and "\n" not in str(err)
+    assert value(shell, "%paradime health").models_by_health == before
+    (tmp_path / "owners.csv").write_text("model,owner\norders,finance\ncustomers,growth\n")
+    frame = value(shell, f"%%paradime query\nSELECT count(*) AS n FROM read_csv('{tmp_path / 'owners.csv'}')")
+    assert frame["n"].tolist() == [2]  # reading a local file is a read
+    with Paradime.demo() as own:
+        own.metadata.load(S, progress=False)
+        healthy = own.metadata.get_health_dashboard(S).healthy_models
+        own.metadata.query_sql("UPDATE node_results SET status = 'error' WHERE unique_id LIKE 'model.%'", write=True)
+        after = own.metadata.get_health_dashboard(S)
+        assert after.healthy_models == 0 < healthy  # the cached health was dropped
+        assert after.critical_models >= after.total_models - 1  # all but the ephemeral one (warning: upstream)
+
+
+def test_user_sql_errors_are_one_typed_line(shell):
+    value(shell, "%paradime connect --demo")
+    value(shell, "%paradime load jaffle-daily")
+    err = _error(shell, "%%paradime query\nSELEC 1")
+    assert isinstance(err, UsageError) and "\n" not in str(err) and "syntax error" in str(err).lower()
+    assert "line 1" in str(err)
+    with Paradime.demo() as client:
+        client.metadata.load(S, progress=False)
+        with pytest.raises(QueryError, match="no value for"):
+            client.metadata.query_sql("SELECT $x", parameters={"y": 1})
+        got = client.metadata.query_sql("SELECT '$schedule_name' AS a -- $schedule_name", S)
+        assert got["a"].tolist() == ["$schedule_name"]  # not a parameter inside a literal or comment
+        got = client.metadata.query_sql("SELECT $schedule_name AS s", S)
+        assert got["s"].tolist() == [S]
+
+
+# --- 6. TIMESTAMPTZ through %%sql ------------------------------------------------------------------
+
+
+def test_sql_timestamptz_works_on_a_fresh_install(shell):
+    value(shell, "%paradime connect --demo")
+    value(shell, "%paradime load jaffle-daily")
+    frame = value(shell, "%sql SELECT now() AS t").DataFrame()
+    assert len(frame) == 1
+    text = (ROOT / "pyproject.toml").read_text()
+    assert '"pytz' in text.split("[project.optional-dependencies]")[0]  # a declared dependency
+
+
+# --- 9. a never-run model whose test warned ------------------------------------------------------
+
+
+def test_a_model_that_never_ran_but_whose_test_warned_is_a_warning(tmp_path):
+    from .conftest import GENERATED
+
+    target = sorted(GENERATED.glob("dbt-1.11*"))[-1] / "3_test"
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    manifest = json.loads((target / "manifest.json").read_text())
+    warned = {manifest["nodes"][r["unique_id"]].get("attached_node") for r in results if r["status"] == "warn"}
+    failed = {manifest["nodes"][r["unique_id"]].get("attached_node") for r in results if r["status"] == "fail"}
+    warned = {m for m in warned - failed if m and m.startswith("model.")}
+    assert warned
+    with Paradime.from_path(target, schedule_name="tests-only") as client:
+        health = {m.unique_id: m for m in client.metadata.get_model_health("tests-only")}
+    for uid in warned:
+        assert health[uid].status is None and health[uid].health_status == "Warning", uid
+        assert any("warned" in r for r in health[uid].reasons)
+
+
+# --- 12. small things ----------------------------------------------------------------------------
+
+
+def test_small_things_a_user_sees(shell):
+    from paradime_nb.notebook.widgets.health import static_html
+    from paradime_nb.notebook.widgets.style import FONT
+
+    value(shell, "%paradime connect --demo")
+    report = value(shell, "%paradime load jaffle-daily")
+    _result, out = run(shell, "%paradime load jaffle-daily")
+    assert "LoadReport(" not in out.stdout
+    card = static_html(value(shell, "%paradime health"))
+    for style in __import__("re").findall(r"style='([^']*)'", card):
+        assert "Segoe UI" not in style or "'" not in style
+    assert "'" not in FONT
+    tests = value(shell, "%paradime tests")
+    assert tests.schedule_name == S and S in tests._repr_html_()
+    perf = value(shell, "%paradime perf")  # one stored run
+    assert perf.note and "at least 2 runs" in perf.note
+    _result, out = run(shell, "%paradime")
+    assert not out.stdout.lstrip().startswith("::")
+    assert report.loaded
+    demo = subprocess.run(f"{sys.executable} -m paradime_nb demo | head -3", shell=True, capture_output=True,
+                          text=True, timeout=180)
+    assert "BrokenPipeError" not in demo.stderr and len(demo.stdout.splitlines()) == 3
+
+
+def test_sql_cells_work_right_after_connect(shell):
+    value(shell, "%paradime connect --demo")
+    frame = value(shell, "%sql SELECT count(*) AS n FROM runs").DataFrame()
+    assert frame["n"].tolist() == [0]
