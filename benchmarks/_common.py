@@ -59,6 +59,16 @@ class Row:
             self.ratio = self.ours / self.baseline
 
 
+def median_ms(fn, repeat: int) -> float:
+    """Median wall time of ``repeat`` calls of ``fn``, in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

@@ -28,18 +28,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from _common import BIG, JAFFLE, Row, finish, parser
+from _common import BIG, JAFFLE, Row, finish, median_ms, parser
 from paradime_nb import Paradime
 from paradime_nb.metadata import lineage
-
-
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,11 +96,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         api = client.metadata.get_upstream_model_health if direction == "up" else client.metadata.get_downstream_impact
         nx_set = nx.ancestors if direction == "up" else nx.descendants
-        ms_ours = _median_ms(lambda: lineage.walk(store, slug, [uid], direction), args.repeat)
-        ms_nx = _median_ms(lambda: nx.single_source_shortest_path_length(same, uid), args.repeat)
-        ms_nx_full = _median_ms(lambda: nx.single_source_shortest_path_length(everything, uid), args.repeat)
-        ms_set = _median_ms(lambda: nx_set(full, uid), args.repeat)
-        ms_api = _median_ms(lambda: api(uid, slug), max(3, args.repeat // 5))
+        ms_ours = median_ms(lambda: lineage.walk(store, slug, [uid], direction), args.repeat)
+        ms_nx = median_ms(lambda: nx.single_source_shortest_path_length(same, uid), args.repeat)
+        ms_nx_full = median_ms(lambda: nx.single_source_shortest_path_length(everything, uid), args.repeat)
+        ms_set = median_ms(lambda: nx_set(full, uid), args.repeat)
+        ms_api = median_ms(lambda: api(uid, slug), max(3, args.repeat // 5))
         ratio = ms_ours / ms_nx
         ratios.append(ratio)
         if i == 0:  # the first lineage question after a load: both sides build their graph first

@@ -136,6 +136,15 @@ class NodeNotFoundError(ParadimeNbError):
         super().__init__(f"no node {name!r} in the latest manifest of {schedule_name!r}.{hint}")
 
 
+class ColumnNotFoundError(ParadimeNbError):
+    """A ``node.column`` whose column the node does not have (or a malformed one)."""
+
+    def __init__(self, name: str, schedule_name: str, hint: str = "") -> None:
+        self.name = name
+        self.schedule_name = schedule_name
+        super().__init__(f"no column {name!r} in the latest manifest of {schedule_name!r}" + (f": {hint}" if hint else ""))
+
+
 class AmbiguousNodeError(ParadimeNbError):
     """A name that matches several nodes; ``candidates`` lists their unique ids."""
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-SCRIPTS = {"load": {"1", "6"}, "collect": {"2", "3"}, "lineage": {"4"}, "imports": {"5"}, "forensics": {"14.1", "14.2"}}
+SCRIPTS = {"load": {"1", "6"}, "collect": {"2", "3"}, "lineage": {"4"}, "imports": {"5"}, "forensics": {"14.1", "14.2"},
+           "column_lineage": {"7"}}
 
 
 @pytest.mark.parametrize("script", sorted(SCRIPTS))

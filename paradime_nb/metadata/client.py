@@ -10,6 +10,7 @@ import duckdb
 from ..errors import NotLoadedError, QueryError
 from ..sources.model import RunSource, ScheduleInfo
 from ..store import Store
+from . import column_lineage as _column_lineage
 from . import arguments, catalog_history, check, dbt_tests, freshness, health, history, lineage, performance, quality, selectors
 from .forensics import critical_path as run_path
 from .forensics import replay as run_replay
@@ -18,6 +19,7 @@ from .forensics import timeline as run_timeline
 from .forensics.results import CriticalPath, RunComparison, RunTimeline, WhatIf
 from .loading import LoadReport, load_runs, window_start
 from .quality_results import Coverage, OwnerHealth, Recommendations, RelationStats, SchemaChanges
+from .column_results import ColumnImpact, ColumnLineageResult, ColumnLineageStatus
 from .queries import frame as _frame
 from .queries import rows as _rows
 from . import user_sql
@@ -68,6 +70,7 @@ class MetadataClient(SdkNames):
         include_running: bool = False,
         refresh: bool = False,
         progress: bool | None = None,
+        column_lineage: bool = False,
     ) -> LoadReport:
         """Load the latest ``runs`` runs, or every run started in the ``days`` days before
         the newest run the source lists (the analyses' windows count back from the latest
@@ -76,15 +79,20 @@ class MetadataClient(SdkNames):
         ``runs`` counts finished runs: a run still in progress is listed in the report
         (``skipped_running``) but neither loaded nor counted, unless ``include_running``.
         Runs already stored are skipped (``refresh=True`` fetches them again). Each run is
-        stored in one transaction: a run that fails to load leaves the store as it was."""
+        stored in one transaction: a run that fails to load leaves the store as it was.
+        ``column_lineage=True`` derives the latest manifest's column lineage now rather
+        than on the first column question."""
         arguments.count(runs, "runs", optional=True)
         if days is not None:
             days = arguments.days(days)
         schedule = self._resolve(schedule_name)
-        return load_runs(
+        report = load_runs(
             self._store, self._require_source(), schedule, runs=runs, days=days,
             include_running=include_running, refresh=refresh, strict=self._strict, progress=progress,
         )
+        if column_lineage and (report.loaded or report.already_stored):
+            _column_lineage.lineage_key(self._store, report.schedule_name)
+        return report
 
     def schedules(self) -> list[ScheduleInfo]:
         """Schedules the source offers."""
@@ -253,6 +261,30 @@ class MetadataClient(SdkNames):
         what a graph of a lineage result draws."""
         found = _rows(self._store, "lineage_edges", schedule_name=self.ensure_loaded(schedule_name), ids=list(unique_ids))
         return [(r["parent_id"], r["child_id"]) for r in found]
+
+    def get_column_lineage(self, node_column: str | Sequence[str], schedule_name: str, direction: str = "up",
+                           depth: int | None = None) -> ColumnLineageResult:
+        """Where a column comes from (``direction="up"``) or where it goes (``"down"``), to
+        ``depth`` levels (None: all), from the compiled SQL of the latest manifest.
+        ``node_column``: ``"stg_payments.amount"``, a unique id with ``.column``, or
+        ``(node, column)``. Each column comes with its node, level, the edge kind that
+        reached it (passthrough, renamed, transformed, aggregated, filter: a join key,
+        filter or grouping) and the node's health; downstream, the exposures reading a
+        node are named. ``.stopped`` lists nodes whose SQL could not be (fully) read, with
+        why. Edges are derived on the first question about a manifest, then stored."""
+        return _column_lineage.column_lineage(self._store, self.ensure_loaded(schedule_name), node_column, direction,
+                                             depth)
+
+    def get_column_impact(self, node_column: str | Sequence[str], schedule_name: str,
+                          depth: int | None = None) -> ColumnImpact:
+        """What changing a column touches downstream: columns and models reached (by health),
+        exposures reached and those at risk, and where the answer is incomplete."""
+        return _column_lineage.column_impact(self._store, self.ensure_loaded(schedule_name), node_column, depth)
+
+    def get_column_lineage_status(self, schedule_name: str) -> ResultList[ColumnLineageStatus]:
+        """Per model and snapshot of the latest manifest: ``ok``, ``partial`` or
+        ``unparsed``, with the reason and the dialect its SQL was read in."""
+        return _column_lineage.lineage_status(self._store, self.ensure_loaded(schedule_name))
 
     def get_slowest_models(self, schedule_name: str, limit: int = 10) -> ResultList[SlowModel]:
         """The slowest models of the latest loaded run that executed models (skipped left out)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .store import RUN_TABLES, Store
+from .store import DERIVED_RUN_TABLES, RUN_TABLES, Store
 
 # (what is wrong, query returning (schedule_name, run_id, detail) rows)
 _CHECKS: tuple[tuple[str, str], ...] = (
@@ -64,7 +64,7 @@ def check_integrity(store: Store) -> list[str]:
     """Problems found in the store, one readable line each; an empty list means every
     stored run is whole and every table reads to the end."""
     problems: list[str] = []
-    for table in ("schedules", "runs", *RUN_TABLES):
+    for table in ("schedules", "runs", *RUN_TABLES, *DERIVED_RUN_TABLES):
         try:
             store.fetchall(f'SELECT count(*) FROM "{table}"')  # noqa: S608  (names from the schema)
         except duckdb.Error as exc:
@@ -72,7 +72,7 @@ def check_integrity(store: Store) -> list[str]:
     if problems:
         return problems
     for what, query in _CHECKS:
-        tables = RUN_TABLES if "{table}" in query else ("",)
+        tables = (*RUN_TABLES, *DERIVED_RUN_TABLES) if "{table}" in query else ("",)
         for table in tables:
             for schedule, run_id, detail in store.fetchall(query.format(table=table)):
                 where = f" in {table}" if table else ""

@@ -117,6 +117,8 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
             seen_invocations.add(key)
             dbt_version = parsed.dbt_version or dbt_version
             if isinstance(parsed, ParsedManifest):
+                if manifest is not None:
+                    _carry_code(manifest, parsed)
                 manifest, manifest_index = parsed, cmd.index
             elif isinstance(parsed, ParsedCatalog):
                 catalog = parsed
@@ -206,6 +208,19 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
     return prepared
 
 
+def _carry_code(earlier: ParsedManifest, later: ParsedManifest) -> None:
+    """The run's node tables come from its last manifest, but `dbt test` or `dbt source
+    freshness` compile no model: a model's compiled SQL from an earlier command of the same
+    run is kept where the last manifest has none (column lineage reads it)."""
+    code = later.nodes.get("compiled_code")
+    before = dict(zip(earlier.nodes.get("unique_id", ()), earlier.nodes.get("compiled_code", ())))
+    if code is None or not before:
+        return
+    for i, uid in enumerate(later.nodes["unique_id"]):
+        if code[i] is None and before.get(uid) is not None:
+            code[i] = before[uid]
+
+
 def _display_path(data: RunData, index: int, path: str) -> str:
     return f"{data.schedule.slug}/run {data.run.run_id}/command {index}/{path}"
 
@@ -216,7 +231,7 @@ _COMMAND_COLUMNS = (
 )
 _ARTIFACT_COLUMNS = (
     "command_index", "path", "kind", "schema_version", "dbt_version", "generated_at", "invocation_id",
-    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note", "threads",
+    "which", "invocation_command", "elapsed_time", "size_bytes", "used", "note", "threads", "adapter_type",
 )
 
 
@@ -239,6 +254,7 @@ def _artifact_row(cols: dict[str, list], index: int, path: str, kind: str, parse
         index, path, kind, parsed.schema_version, parsed.dbt_version, parsed.generated_at, parsed.invocation_id,
         getattr(parsed, "which", None), getattr(parsed, "invocation_command", None),
         getattr(parsed, "elapsed_time", None), size, used, note, getattr(parsed, "threads", None),
+        getattr(parsed, "adapter_type", None),
     )
     for key, value in zip(_ARTIFACT_COLUMNS, values):
         cols[key].append(value)

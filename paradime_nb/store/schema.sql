@@ -231,6 +231,10 @@ ALTER TABLE catalog_nodes ADD COLUMN IF NOT EXISTS database_name VARCHAR;       
 ALTER TABLE catalog_nodes ADD COLUMN IF NOT EXISTS schema_name VARCHAR;
 ALTER TABLE catalog_nodes ADD COLUMN IF NOT EXISTS table_name VARCHAR;
 
+-- --- column lineage (issue 16) ---------------------------------------------------------
+-- The adapter a manifest was compiled for (metadata.adapter_type): the SQL dialect.
+ALTER TABLE artifacts ADD COLUMN IF NOT EXISTS adapter_type VARCHAR;
+
 -- Columns declared in the run's manifest (the YAML): descriptions and declared types.
 CREATE TABLE IF NOT EXISTS manifest_columns (
     schedule_name VARCHAR NOT NULL,
@@ -240,4 +244,46 @@ CREATE TABLE IF NOT EXISTS manifest_columns (
     column_index INTEGER,
     description VARCHAR,
     data_type VARCHAR
+);
+
+-- Column lineage is derived once per distinct input: lineage_key identifies the manifest's
+-- compiled code, relations and their columns (paradime_nb.columns.ManifestSQL.key), so runs
+-- whose manifests read the same share one derivation.
+CREATE TABLE IF NOT EXISTS column_lineage_runs (
+    schedule_name VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    lineage_key VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS column_lineage_manifests (
+    lineage_key VARCHAR PRIMARY KEY,
+    adapter_type VARCHAR,
+    dialect VARCHAR,
+    sqlglot_version VARCHAR,
+    derivation_version VARCHAR,
+    node_count INTEGER,
+    edge_count INTEGER,
+    derived_at TIMESTAMP,
+    seconds DOUBLE
+);
+
+-- source column -> target column; target_column NULL: a join key, filter or grouping of
+-- the target node that feeds none of its columns (kind 'filter').
+CREATE TABLE IF NOT EXISTS column_lineage_edges (
+    lineage_key VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL,
+    source_column VARCHAR NOT NULL,
+    target_id VARCHAR NOT NULL,
+    target_column VARCHAR,
+    kind VARCHAR NOT NULL           -- passthrough, renamed, transformed, aggregated, filter
+);
+
+-- Per model / snapshot: ok, partial (some columns or relations unresolved) or unparsed.
+CREATE TABLE IF NOT EXISTS column_lineage_status (
+    lineage_key VARCHAR NOT NULL,
+    unique_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    reason VARCHAR,
+    dialect VARCHAR,
+    columns VARCHAR[]               -- the node's output columns, as its SQL selects them
 );

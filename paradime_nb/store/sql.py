@@ -32,7 +32,7 @@ STORED_RUNS = "SELECT run_id, state FROM runs WHERE schedule_name = ? ORDER BY s
 
 _RUN_KEYED = {"runs", "commands", "artifacts", "node_results", "freshness_results", "manifest_nodes",
               "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
-              "manifest_columns"}
+              "manifest_columns", "column_lineage_runs"}
 
 
 def _quote(name: str) -> str:

@@ -31,6 +31,8 @@ RUN_TABLES = (
     "commands", "artifacts", "node_results", "freshness_results", "manifest_nodes",
     "node_edges", "test_metadata", "catalog_nodes", "catalog_columns", "manifest_columns",
 )
+# Run-keyed rows the package derives after a load (not loaded data): they go with their run.
+DERIVED_RUN_TABLES = ("column_lineage_runs",)
 # A run stored in one of these states is replaced when loaded again: it was still going.
 UNFINISHED_STATES = RUNNING_STATES
 
@@ -53,6 +55,7 @@ class Store:
             raise StoreError(f"cannot open {self.database}: {exc}") from None
         except duckdb.Error as exc:
             raise StoreError(f"cannot open {self.database}: {exc}") from None
+        self.read_only = read_only
         self._write_lock = threading.RLock()
         #: Bumped after every committed change, so caches of derived answers know they are stale.
         self.generation = 0
@@ -169,7 +172,7 @@ class Store:
             if row is not None:
                 if not replace and (row[0] or "").upper() not in UNFINISHED_STATES:
                     return False
-                for table in ("runs", *RUN_TABLES):
+                for table in ("runs", *RUN_TABLES, *DERIVED_RUN_TABLES):
                     cur.execute(sql.delete_run(table), key)
             self._upsert_schedule(cur, prepared.schedule_row)
             run = prepared.run_row
@@ -262,13 +265,29 @@ class Store:
             finally:
                 cur.unregister("_paradime_stage")
 
+    def write_derived(self, statements: Sequence[tuple[str, Sequence[Any]]],
+                      tables: Mapping[str, dict[str, list]]) -> None:
+        """Store rows the package derived from stored ones (column lineage): ``statements``
+        (deletes of what they replace), then ``tables``, in one transaction; caches follow
+        the generation like after a load."""
+        if self.read_only:
+            raise StoreError(f"{self.database} is open read-only: derived rows (column lineage) cannot be stored; "
+                             "open it writable once, or load with column_lineage=True")
+        with self._write_lock, self._one_thread(), self._transaction() as cur:
+            for statement, parameters in statements:
+                cur.execute(statement, list(parameters))
+            for table, columns in tables.items():
+                if columns and len(next(iter(columns.values()))):
+                    self._insert(cur, table, columns)
+        self.generation += 1
+
     def delete_runs(self, schedule_name: str, run_ids: Sequence[int] | None = None) -> int:
         """Forget stored runs (all of a schedule's when ``run_ids`` is None)."""
         with self._write_lock, self._transaction() as cur:
             ids = [r[0] for r in cur.execute(sql.STORED_RUNS, [schedule_name]).fetchall()]
             chosen = ids if run_ids is None else [i for i in ids if i in set(run_ids)]
             for run_id in chosen:
-                for table in ("runs", *RUN_TABLES):
+                for table in ("runs", *RUN_TABLES, *DERIVED_RUN_TABLES):
                     cur.execute(sql.delete_run(table), [schedule_name, run_id])
             if run_ids is None:
                 cur.execute("DELETE FROM schedules WHERE schedule_name = ?", [schedule_name])

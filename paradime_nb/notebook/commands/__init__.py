@@ -14,7 +14,7 @@ from types import ModuleType
 #: Subcommands in the order ``%paradime?`` lists them.
 NAMES = (
     "connect", "disconnect", "schedules", "runs", "load", "status", "health", "tests", "freshness",
-    "lineage", "slowest", "perf", "history", "query", "timeline", "critical-path", "diff", "assets",
+    "lineage", "columns", "slowest", "perf", "history", "query", "timeline", "critical-path", "diff", "assets",
     "coverage", "recommendations", "owners", "schema-changes",
 )
 

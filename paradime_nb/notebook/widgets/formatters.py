@@ -38,6 +38,14 @@ def _lineage(result: Any, include: Any = None, exclude: Any = None) -> dict[str,
             "text/plain": repr(list(result))[:200]}
 
 
+def _columns(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    from .columns import column_graph
+
+    graph = column_graph(result)
+    return {"text/html": graph.html + f"<p style='font-size:13px'>{escape(str(result.summary))}</p>",
+            "text/plain": repr(list(result))[:200]}
+
+
 def _result_list(result: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
     """Lists drawn by their record type (slowest models, owners); any list too long for one
     table, paged in the kernel; any other list keeps its own HTML table."""
@@ -119,6 +127,7 @@ FORMATTED = {
     (_QUALITY, "Recommendations"): _quality("recommendations_view"),
     (_QUALITY, "RelationStats"): _quality("relation_stats_view"),
     (_QUALITY, "SchemaChanges"): _quality("schema_changes_view"),
+    ("paradime_nb.metadata.column_results", "ColumnLineageResult"): _columns,
 }
 
 
