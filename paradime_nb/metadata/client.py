@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from .queries import frame as _frame
 from .queries import rows as _rows
 from . import user_sql
 from .health_cache import clear_caches
+from .resolve import resolve_node
 from .sdk import SdkNames, pick_depth
 from .results import (
     FailingModel,
@@ -35,6 +37,10 @@ from .results import (
 if TYPE_CHECKING:
     import pandas as pd
 
+
+
+# a model name with dbt's graph operators around it ("2+orders+", "Orders"), nothing else
+_PLAIN_NAME = re.compile(r"^(?P<up>(?:\d*\+)?)(?P<name>[A-Za-z_][\w.]*)(?P<down>(?:\+\d*)?)$")
 
 
 class MetadataClient(SdkNames):
@@ -231,7 +237,17 @@ class MetadataClient(SdkNames):
         ``"source:raw+"``, ``"exposure:weekly_kpis"``, ``"path:models/staging"``, unions
         (space) and intersections (comma). Tests selected (eagerly, like dbt) are in
         ``.tests``; ``level`` is 0 for matched nodes, >0 below them, <0 above."""
-        return selectors.select(self._store, self.ensure_loaded(schedule_name), selector)
+        slug = self.ensure_loaded(schedule_name)
+        result = selectors.select(self._store, slug, selector)
+        plain = _PLAIN_NAME.match(selector.strip())
+        if result or not plain:
+            return result
+        # a plain name (with graph operators) that matched nothing: the resolver every
+        # command uses decides (case, versions, close matches, ambiguity)
+        node = resolve_node(self._store, slug, plain.group("name"))
+        if node.resource_type == "source" or node.name is None:
+            return result
+        return selectors.select(self._store, slug, f"{plain.group('up')}{node.name}{plain.group('down')}")
 
     def get_lineage_edges(self, schedule_name: str, unique_ids: Iterable[str]) -> list[tuple[str, str]]:
         """The (parent, child) depends_on edges among ``unique_ids`` in the latest manifest:

@@ -27,6 +27,8 @@ class LoadReport:
         parts = [f"{self.schedule_name}: loaded {len(self.loaded)} run(s)"]
         if self.already_stored:
             parts.append(f"{len(self.already_stored)} already stored")
+        for run_id, notes in self.notes.items():
+            parts.extend(f"run {run_id}: {note}" for note in notes if "days apart" in note)
         if self.skipped_running:
             ids = ", ".join(str(i) for i in self.skipped_running)
             parts.append(f"{len(self.skipped_running)} still running (run {ids}: skipped, not counted; "
