@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .vocabulary import HEALTH_DISPLAY_ORDER, HEALTHY
+from .vocabulary import HEALTH_DISPLAY_ORDER, HEALTHY, PROBLEM_TEST_STATUSES, STALE_FRESHNESS
 
 if TYPE_CHECKING:
     from .metadata import MetadataClient
@@ -41,7 +41,7 @@ def health_summary(metadata: MetadataClient, schedule_name: str) -> str:
     rate = "n/a" if dash.test_success_rate is None else f"{dash.test_success_rate:.1f}%"
     counts = ", ".join(f"{v} {k}" for k, v in dash.tests_by_status.items())
     lines.append(f"\nTests ({dash.tests_total}): {counts}; success rate {rate}")
-    problems = [t for t in metadata.get_test_results(schedule_name) if t.status in ("fail", "error", "runtime error", "warn")]
+    problems = [t for t in metadata.get_test_results(schedule_name) if t.status in PROBLEM_TEST_STATUSES]
     if not problems:
         lines.append("  no failing tests")
     for t in problems:
@@ -49,7 +49,7 @@ def health_summary(metadata: MetadataClient, schedule_name: str) -> str:
         lines.append(f"  {t.status:<9}{t.name}  on {on}  (run {t.run_id}{_failures(t.failures)})")
 
     fresh = metadata.get_source_freshness(schedule_name)
-    stale = [s for s in fresh if s.status not in (None, "pass")]
+    stale = [s for s in fresh if s.status in STALE_FRESHNESS]
     lines.append(f"\nSources ({dash.sources_total}): {dash.sources_checked} checked, {dash.sources_warn} warn, "
                  f"{dash.sources_error} error")
     if not stale:

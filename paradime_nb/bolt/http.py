@@ -20,7 +20,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from .. import __version__
+from .._version import __version__
 from ..config import Credentials
 from ..errors import ApiError, AuthenticationError, DownloadError, GraphQLError, RateLimitError
 

@@ -53,7 +53,7 @@ class ResultList(list, Generic[T]):
         return pd.DataFrame(self.to_records(), columns=self.columns() or None)
 
     def _repr_html_(self) -> str:
-        head = f"<p class='paradime-schedule'>{escape(self.schedule_name)}</p>" if self.schedule_name else ""
+        head = f"<p>{escape(self.schedule_name)}</p>" if self.schedule_name else ""
         return head + _html_table(self.columns(), self.to_records(), len(self))
 
     def of(self, schedule_name: str) -> ResultList[T]:

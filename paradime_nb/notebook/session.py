@@ -13,7 +13,6 @@ from IPython.core.error import UsageError
 
 if TYPE_CHECKING:
     from ..client import Paradime
-    from ..store import Store
 
 NOT_CONNECTED = (
     "not connected: run `%paradime connect --demo` (bundled demo), `%paradime connect --path DIR` "
@@ -32,7 +31,7 @@ class Session:
         self._owned = False  # the session opened the client (not --client): it closes it
         self.described_as = ""
         self.last_schedule: str | None = None
-        self.sql_store: Store | None = None  # the store jupysql's `paradime` connection reads
+        self.sql_store: Any = None  # the store jupysql's `paradime` connection reads (client.store)
 
     # --- the client -------------------------------------------------------------------
 

@@ -19,7 +19,20 @@ import orjson
 from ..artifacts import artifact_kind
 from ..errors import RunNotFoundError, SourceError
 from .commands import wanted_files
-from .model import NO_ARTIFACTS_NOTE, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo, parse_timestamp, select_runs
+from ..bolt.models import BoltRun, BoltSchedule
+from .model import (
+    NO_ARTIFACTS_NOTE,
+    ArtifactFile,
+    CommandInfo,
+    RunData,
+    RunInfo,
+    RunSource,
+    ScheduleInfo,
+    parse_timestamp,
+    run_info,
+    schedule_info,
+    select_runs,
+)
 
 
 def is_schedule_folder(path: Path) -> bool:
@@ -44,37 +57,13 @@ def read_json(path: Path) -> Any:
 
 
 def schedule_from_json(data: dict, fallback_slug: str) -> ScheduleInfo:
-    slug = data.get("slug") if isinstance(data.get("slug"), str) else fallback_slug
-    commands = data.get("commands")
-    return ScheduleInfo(
-        slug=slug,
-        name=data.get("name") if isinstance(data.get("name"), str) else slug,
-        cron=data.get("schedule"),
-        owner=data.get("owner"),
-        commands=tuple(c for c in commands if isinstance(c, str)) if isinstance(commands, list) else (),
-        git_branch=data.get("gitBranch"),
-        suspended=data.get("suspended"),
-    )
+    """A saved ``schedule.json``: the API's field names, read by the API client's records."""
+    return schedule_info(BoltSchedule.from_json(data, fallback_slug))
 
 
 def run_from_json(data: dict) -> RunInfo:
-    """A run as the API's ``listBoltRuns`` (or a saved ``run.json``) describes it."""
-    git = data.get("gitInfo") if isinstance(data.get("gitInfo"), dict) else {}
-    parent = data.get("parentScheduleRunId")
-    pr = git.get("pullRequestId")
-    return RunInfo(
-        run_id=int(data["id"]),
-        state=data.get("state"),
-        started_at=parse_timestamp(data.get("startDttm")),
-        ended_at=parse_timestamp(data.get("endDttm")),
-        actor=data.get("actor"),
-        actor_email=data.get("actorEmail"),
-        git_branch=git.get("branch"),
-        git_commit=git.get("commitHash"),
-        pull_request_id=None if pr is None else str(pr),
-        parent_run_id=parent if isinstance(parent, int) else None,
-        description=data.get("description") if isinstance(data.get("description"), str) else None,
-    )
+    """A saved ``run.json`` (the API's ``listBoltRuns`` fields)."""
+    return run_info(BoltRun.from_json(data))
 
 
 def _read_file(path: str) -> bytes:

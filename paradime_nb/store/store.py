@@ -155,6 +155,16 @@ class Store:
         """run id -> state of every stored run of a schedule."""
         return dict(self.fetchall(sql.STORED_RUNS, [schedule_name]))
 
+    def stored_schedule(self, name: str) -> dict[str, Any] | None:
+        """The stored schedule by slug or display name (no request), with ``has_runs``."""
+        cur = self.cursor()
+        try:
+            cur.execute(_sql_file("stored_schedule.sql"), {"schedule": name})
+            row = cur.fetchone()
+            return dict(zip([d[0] for d in cur.description], row)) if row else None
+        finally:
+            cur.close()
+
     def schedules(self) -> list[str]:
         return [r[0] for r in self.fetchall("SELECT schedule_name FROM schedules ORDER BY schedule_name")]
 

@@ -18,13 +18,13 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ...metadata.results import HealthDashboard, ResultList
-from ...vocabulary import CRITICAL, HEALTH_PROBLEMS, HEALTHY, WARNING
+from ...vocabulary import CRITICAL, HEALTH_PROBLEMS, HEALTHY, STALE_FRESHNESS, WARNING
 from .style import FONT, HEALTH_ORDER, STATUS_HEALTH, badge, colour, fmt_seconds
 
 if TYPE_CHECKING:
     from ...metadata import MetadataClient
 
-STALE = ("warn", "error", "runtime error")
+STALE = STALE_FRESHNESS
 _LIST_ROWS = 25
 
 
