@@ -24,6 +24,7 @@ from .resolve import resolve_node
 from .results import (
     FailingModel,
     HealthDashboard,
+    HealthReport,
     LineageResult,
     ModelHealth,
     ModelRun,
@@ -193,6 +194,13 @@ class MetadataClient(SdkNames):
         latest loaded run (id, state, start, end, duration) and the 5 slowest models."""
         return health.dashboard(self._store, self.ensure_loaded(schedule_name))
 
+    def get_health_report(self, schedule_name: str) -> HealthReport:
+        """``get_health_dashboard`` plus the lists a person reads first: models not healthy
+        (Critical, then Warning), failing tests (fail or error), tests that warned, stale
+        sources (warn, error or a failed check). What the health card, the terminal
+        summary and the CLI show."""
+        return health.health_report(self, self.ensure_loaded(schedule_name))
+
     def get_models_with_failing_tests(self, schedule_name: str) -> ResultList[FailingModel]:
         """Models with at least one test whose latest status is fail or error, with those tests."""
         return health.failing_models(self._store, self.ensure_loaded(schedule_name))
@@ -230,13 +238,20 @@ class MetadataClient(SdkNames):
         depth = pick_depth(depth, max_depth)
         return lineage.downstream(self._store, self.ensure_loaded(schedule_name), model_name, depth)
 
-    def select_nodes(self, schedule_name: str, selector: str) -> LineageResult:
+    def select_nodes(self, schedule_name: str, selector: str, *, with_edges: bool = False) -> LineageResult:
         """What a dbt selector selects in the latest manifest, with dbt's meaning:
         ``"+customers"``, ``"orders+2"``, ``"2+orders+"``, ``"@orders"``, ``"tag:finance"``,
         ``"source:raw+"``, ``"exposure:weekly_kpis"``, ``"path:models/staging"``, unions
         (space) and intersections (comma). Tests selected (eagerly, like dbt) are in
-        ``.tests``; ``level`` is 0 for matched nodes, >0 below them, <0 above."""
+        ``.tests``; ``level`` is 0 for matched nodes, >0 below them, <0 above. With
+        ``with_edges`` the result carries ``.edges`` among its nodes (what a graph draws)."""
         slug = self.ensure_loaded(schedule_name)
+        result = self._select(slug, selector)
+        if with_edges:
+            result.edges = self.get_lineage_edges(slug, result.unique_ids)
+        return result
+
+    def _select(self, slug: str, selector: str) -> LineageResult:
         result = selectors.select(self._store, slug, selector)
         plain = _PLAIN_NAME.match(selector.strip())
         if result or not plain:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-_RESULTS = "paradime_nb.metadata.results"
+_M = "paradime_nb.metadata."
 SLOWEST_COLUMNS = ["name", "materialized", "status", "execution_time", "run_id"]
 
 
@@ -58,10 +58,11 @@ def _performance(metrics: Any, include: Any = None, exclude: Any = None) -> dict
 
 #: (module, class name) -> formatter
 FORMATTED = {
-    (_RESULTS, "HealthDashboard"): _health,
-    (_RESULTS, "LineageResult"): _lineage,
-    (_RESULTS, "ResultList"): _slowest,
-    (_RESULTS, "PerformanceMetrics"): _performance,
+    (_M + "health_results", "HealthDashboard"): _health,
+    (_M + "health_results", "HealthReport"): _health,
+    (_M + "lineage_results", "LineageResult"): _lineage,
+    (_M + "result_list", "ResultList"): _slowest,
+    (_M + "history_results", "PerformanceMetrics"): _performance,
 }
 
 
