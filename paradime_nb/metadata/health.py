@@ -54,9 +54,7 @@ def _reasons(r: dict) -> list[str]:
     if status is None:
         if r["materialized"] != "ephemeral":
             out.append("never executed in the loaded runs")
-    elif status in _ERROR:
-        out.append(f"{status} in run {run}")
-    elif status not in _OK:
+    elif status in _ERROR or status not in _OK:
         out.append(f"{status} in run {run}")
     for count, verb in ((r["tests_failed"], "failed"), (r["tests_errored"], "errored"), (r["tests_warned"], "warned")):
         if count:

@@ -54,6 +54,8 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot open {self.database}: {exc}") from None
         self._write_lock = threading.RLock()
+        #: serialises rebuilds of the answers cached beside this store (health, lineage)
+        self.cache_lock = threading.Lock()
         #: Bumped after every committed change, so caches of derived answers know they are stale.
         self.generation = 0
         self._columns: dict[str, dict[str, str]] = {}
@@ -216,6 +218,13 @@ class Store:
                 cur.execute(f"SET threads = {int(threads)}")
         finally:
             cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor in one transaction: committed when the block ends, rolled back (and a
+        DuckDB error turned into ``StoreError``) when it raises. Every writer uses it."""
+        with self._transaction() as cur:
+            yield cur
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
