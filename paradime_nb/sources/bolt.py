@@ -25,19 +25,8 @@ from ..bolt.client import MAX_PAGE, BoltClient, BoltCommand, BoltResource, RunSt
 from ..config import resolve_credentials
 from ..errors import ApiError, ConfigurationError, ScheduleNotFoundError
 from .commands import wanted_files
-from .model import (
-    NO_ARTIFACTS_NOTE,
-    RUNNING_STATES,
-    ArtifactFile,
-    CommandInfo,
-    RunData,
-    RunInfo,
-    RunSource,
-    ScheduleInfo,
-    run_info,
-    schedule_info,
-    select_runs,
-)
+from .model import NO_ARTIFACTS_NOTE, RUNNING_STATES, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource
+from .model import ScheduleInfo, run_info, schedule_info, select_runs
 
 
 

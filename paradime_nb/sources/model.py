@@ -23,29 +23,13 @@ NO_ARTIFACTS_NOTE = "no command of this run left dbt artifacts"
 
 
 @dataclass(frozen=True)
-class ScheduleInfo:
-    slug: str
-    name: str
-    cron: str | None = None
-    owner: str | None = None
-    commands: tuple[str, ...] = ()
-    git_branch: str | None = None
-    suspended: bool | None = None
+class ScheduleInfo(BoltSchedule):
+    """A schedule, whatever the source (the API's fields: saved folders use its JSON)."""
 
 
 @dataclass(frozen=True)
-class RunInfo:
-    run_id: int
-    state: str | None = None
-    started_at: datetime | None = None  # UTC, naive
-    ended_at: datetime | None = None
-    actor: str | None = None
-    actor_email: str | None = None
-    git_branch: str | None = None
-    git_commit: str | None = None
-    pull_request_id: str | None = None
-    parent_run_id: int | None = None
-    description: str | None = None
+class RunInfo(BoltRun):
+    """A run, whatever the source (the API's fields; times are naive UTC)."""
 
     @property
     def is_running(self) -> bool:

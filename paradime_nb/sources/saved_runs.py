@@ -19,20 +19,8 @@ import orjson
 from ..artifacts import artifact_kind
 from ..errors import RunNotFoundError, SourceError
 from .commands import wanted_files
-from ..bolt.models import BoltRun, BoltSchedule
-from .model import (
-    NO_ARTIFACTS_NOTE,
-    ArtifactFile,
-    CommandInfo,
-    RunData,
-    RunInfo,
-    RunSource,
-    ScheduleInfo,
-    parse_timestamp,
-    run_info,
-    schedule_info,
-    select_runs,
-)
+from .model import NO_ARTIFACTS_NOTE, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo
+from .model import parse_timestamp, select_runs
 
 
 def is_schedule_folder(path: Path) -> bool:
@@ -57,13 +45,13 @@ def read_json(path: Path) -> Any:
 
 
 def schedule_from_json(data: dict, fallback_slug: str) -> ScheduleInfo:
-    """A saved ``schedule.json``: the API's field names, read by the API client's records."""
-    return schedule_info(BoltSchedule.from_json(data, fallback_slug))
+    """A saved ``schedule.json``: the API's field names, read as the API client reads them."""
+    return ScheduleInfo.from_json(data, fallback_slug)
 
 
 def run_from_json(data: dict) -> RunInfo:
     """A saved ``run.json`` (the API's ``listBoltRuns`` fields)."""
-    return run_info(BoltRun.from_json(data))
+    return RunInfo.from_json(data)
 
 
 def _read_file(path: str) -> bytes:
