@@ -35,6 +35,24 @@ def _run_dirs(path: Path) -> Iterator[Path]:
             yield child
 
 
+def run_folders(schedule_folder: Path) -> list[Path]:
+    """The run folders of a schedule folder (those holding a ``run.json``), by name."""
+    return sorted(_run_dirs(schedule_folder))
+
+
+def command_folders(run_dir: Path) -> list[tuple[dict, Path]]:
+    """``(command.json, folder)`` of each command of a run, in execution order: by the
+    command id, then the folder's numeric prefix (``2_run`` before ``10_test``). The one
+    scanner of the layout: the saved-runs source and the loopback server both use it."""
+    found = []
+    for cmd_dir in run_dir.iterdir():
+        if cmd_dir.is_dir() and (cmd_dir / "command.json").is_file():
+            data = read_json(cmd_dir / "command.json")
+            found.append((data if isinstance(data, dict) else {}, cmd_dir))
+    found.sort(key=lambda item: (_int(item[0].get("id")), _prefix(item[1].name), item[1].name))
+    return found
+
+
 def read_json(path: Path) -> Any:
     try:
         return orjson.loads(path.read_bytes())
@@ -110,11 +128,7 @@ class SavedRunsSource(RunSource):
 
     def _run_data(self, schedule: ScheduleInfo, run: RunInfo, run_dir: Path) -> RunData:
         raw: list[tuple[dict, Path, dict[str, Path]]] = []
-        for cmd_dir in sorted(p for p in run_dir.iterdir() if p.is_dir()):
-            meta = cmd_dir / "command.json"
-            if not meta.is_file():
-                continue
-            data = read_json(meta)
+        for data, cmd_dir in command_folders(run_dir):
             files = {}
             for dirpath, _dirs, names in os.walk(cmd_dir):
                 for name in names:
@@ -123,7 +137,6 @@ class SavedRunsSource(RunSource):
                     if artifact_kind(rel) is not None:
                         files[rel[:-3] if rel.endswith(".gz") else rel] = full
             raw.append((data, cmd_dir, files))
-        raw.sort(key=lambda item: (_int(item[0].get("id")), _prefix(item[1].name)))
         indexed = [(i + 1, str(d.get("command") or ""), list(files)) for i, (d, _dir, files) in enumerate(raw)]
         wanted = wanted_files(indexed)
         commands = []
