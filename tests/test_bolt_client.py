@@ -68,4 +68,4 @@ def test_only_the_documented_fields_are_asked(bolt):
     from paradime_nb.bolt import queries
 
     texts = [v for k, v in vars(queries).items() if k.isupper()]
-    assert len(texts) == 6 and not any("stdout" in t or "stderr" in t for t in texts)
+    assert len(texts) == 5 and not any("stdout" in t or "stderr" in t for t in texts)  # the five operations used
