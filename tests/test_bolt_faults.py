@@ -130,7 +130,7 @@ def test_latency_over_the_read_timeout_raises_after_retries(srv, client):
     srv.latency = 0.3
     try:
         slow = api_client(srv, client.source.cache.root, timeout=0.1)
-        with raises(ApiError, "listBoltSchedules", "could not reach", "ReadTimeout"):
+        with raises(ApiError, "listBoltSchedules", "did not answer within", "timeout="):  # says how to raise it
             slow.metadata.load("jaffle-daily")
         assert srv.counts["listBoltSchedules"] == 2 * 3  # active + inactive lists, each tried 1 + 2 times
         fine = api_client(srv, client.source.cache.root, timeout=5)
