@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .loading import Loader, LoadReport
 from .metadata import MetadataClient
-from .sources import DemoSource, RunSource, open_path
+from .sources import DemoSource, RunSource, ScheduleInfo, open_path
 from .store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Paradime:
@@ -44,7 +48,25 @@ class Paradime:
                read_only: bool = False) -> None:
         self.source = source
         self.store = database if isinstance(database, Store) else Store(database, read_only=read_only)
-        self.metadata = MetadataClient(self.store, source, strict=strict)
+        self.loader = Loader(self.store, source, strict=strict)
+        self.metadata = MetadataClient(self.store, self.loader if source is not None else None)
+
+    # --- loading (client.metadata.load, .schedules, .list_runs are the same calls) ------
+
+    def load(self, schedule_name: str, runs: int | None = 1, days: float | None = None, *,
+             include_running: bool = False, refresh: bool = False, progress: bool | None = None) -> LoadReport:
+        """Load the latest ``runs`` finished runs (or those of the ``days`` days before the
+        newest run the source lists) into the store; see ``MetadataClient.load``."""
+        return self.metadata.load(schedule_name, runs, days, include_running=include_running, refresh=refresh,
+                                  progress=progress)
+
+    def schedules(self) -> list[ScheduleInfo]:
+        """Schedules the source offers."""
+        return self.metadata.schedules()
+
+    def list_runs(self, schedule_name: str, limit: int | None = 20, days: float | None = None) -> pd.DataFrame:
+        """The schedule's runs as the source lists them (no artifact fetched)."""
+        return self.metadata.list_runs(schedule_name, limit, days)
 
     @classmethod
     def from_source(cls, source: RunSource | None, database: str | Path | Store = ":memory:", *, strict: bool = False,

@@ -128,12 +128,15 @@ class RateLimitError(ApiError):
 class NodeNotFoundError(ParadimeNbError):
     """No model (or node) by that name in the schedule's latest manifest."""
 
-    def __init__(self, name: str, schedule_name: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(self, name: str, schedule_name: str, suggestions: Sequence[str] = (), *, detail: str = "") -> None:
         self.name = name
         self.schedule_name = schedule_name
         self.suggestions = list(suggestions)
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"no node {name!r} in the latest manifest of {schedule_name!r}.{hint}")
+        if detail:
+            super().__init__(f"no suitable node in the latest manifest of {schedule_name!r}: {detail}")
+        else:
+            super().__init__(f"no node {name!r} in the latest manifest of {schedule_name!r}.{hint}")
 
 
 class ColumnNotFoundError(ParadimeNbError):

@@ -17,7 +17,7 @@ WIDTH = 100
 def health_summary(metadata: MetadataClient, schedule_name: str) -> str:
     """Models by health, failing tests and the models they test, stale sources, the
     slowest models, and one line per loaded run."""
-    dash = metadata.get_health_dashboard(schedule_name)
+    dash = metadata.get_health_report(schedule_name)  # the card's report: one definition of each list
     lines: list[str] = []
     run = dash.run
     if run is not None:
@@ -25,22 +25,21 @@ def health_summary(metadata: MetadataClient, schedule_name: str) -> str:
                      f" ({_seconds(run.duration_seconds)})")
     health = dash.models_by_health
     lines.append(f"\nModels ({dash.models_total}): " + ", ".join(f"{health.get(k, 0)} {k}" for k in HEALTH_DISPLAY_ORDER))
-    for m in metadata.get_model_health(schedule_name):
+    for m in dash.unhealthy_models:
         if m.health_status != HEALTHY:
             lines.append(f"  {m.health_status:<9}{m.name}: {'; '.join(m.reasons) or 'see its upstream'}")
 
     rate = "n/a" if dash.test_success_rate is None else f"{dash.test_success_rate:.1f}%"
     counts = ", ".join(f"{v} {k}" for k, v in dash.tests_by_status.items())
     lines.append(f"\nTests ({dash.tests_total}): {counts}; success rate {rate}")
-    problems = [t for t in metadata.get_test_results(schedule_name) if t.status in ("fail", "error", "runtime error", "warn")]
+    problems = list(dash.failing_tests) + list(dash.warning_tests)  # failing (fail, error), then warned
     if not problems:
         lines.append("  no failing tests")
     for t in problems:
         on = t.tested_node_name or "?"
         lines.append(f"  {t.status:<9}{t.name}  on {on}  (run {t.run_id}{_failures(t.failures)})")
 
-    fresh = metadata.get_source_freshness(schedule_name)
-    stale = [s for s in fresh if s.status not in (None, "pass")]
+    stale = dash.stale_source_checks
     lines.append(f"\nSources ({dash.sources_total}): {dash.sources_checked} checked, {dash.sources_warn} warn, "
                  f"{dash.sources_error} error")
     if not stale:

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running the notebook needs nbclient, nbconvert and ipykernel ({exc.name} is missing): "
               f"{sys.executable} -m pip install nbclient nbconvert ipykernel", file=sys.stderr)
         return 1
-    from paradime_nb.notebook.runner import execute_notebook, export_html
+    from paradime_nb.testing.runner import execute_notebook, export_html
 
     source = Path(args.notebook).resolve()
     started = time.perf_counter()

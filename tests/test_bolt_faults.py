@@ -104,11 +104,12 @@ def test_a_lasting_fault_raises_a_typed_error_and_leaves_the_store_unchanged(srv
     assert client.metadata.load("jaffle-daily", runs=2).loaded == [SECOND]
 
 
-def test_a_500_is_not_retried(srv, client):
+def test_one_500_is_retried_like_a_502(srv, client):
+    """One HTTP 500 on one call no longer aborts the whole load (retried, bounded)."""
     srv.inject("status", "boltRunStatus", status=500)
-    with raises(ApiError, "HTTP 500"):
-        client.metadata.load("jaffle-daily", runs=2)
-    assert srv.counts["boltRunStatus"] == 1
+    report = client.metadata.load("jaffle-daily", runs=2)
+    assert report.loaded
+    assert srv.counts["boltRunStatus"] == len(report.loaded) + 1  # one of them asked twice
 
 
 def test_null_fields_are_read_as_missing(srv, client):
@@ -129,7 +130,7 @@ def test_latency_over_the_read_timeout_raises_after_retries(srv, client):
     srv.latency = 0.3
     try:
         slow = api_client(srv, client.source.cache.root, timeout=0.1)
-        with raises(ApiError, "listBoltSchedules", "could not reach", "ReadTimeout"):
+        with raises(ApiError, "listBoltSchedules", "did not answer within", "timeout="):  # says how to raise it
             slow.metadata.load("jaffle-daily")
         assert srv.counts["listBoltSchedules"] == 2 * 3  # active + inactive lists, each tried 1 + 2 times
         fine = api_client(srv, client.source.cache.root, timeout=5)

@@ -211,3 +211,71 @@ def test_sql_cells_work_right_after_connect(shell):
     value(shell, "%paradime connect --demo")
     frame = value(shell, "%sql SELECT count(*) AS n FROM runs").DataFrame()
     assert frame["n"].tolist() == [0]
+
+
+# --- 7. API messages that say what to do ------------------------------------------------------
+
+
+def test_api_messages_say_what_to_do(tmp_path):
+    from paradime_nb.errors import ApiError
+
+    from .bolt_support import FAST, assert_no_secret, server
+
+    with server(RUNS) as srv:
+        creds = srv.credentials()
+        wrong = Paradime(**{**creds, "api_endpoint": creds["api_endpoint"] + "/nope"}, **FAST, cache_dir=False)
+        with pytest.raises(ApiError) as info:
+            wrong.metadata.schedules()
+        assert "HTTP 404" in str(info.value) and "/nope" in str(info.value) and "PARADIME_API_ENDPOINT" in str(info.value)
+        srv.inject("status", "listBoltSchedules", status=200, times=None)  # an HTML page with 200
+        client = Paradime(**creds, **FAST, cache_dir=False)
+        with pytest.raises(ApiError) as info:
+            client.metadata.schedules()
+        assert "is not the Paradime API" in str(info.value) and "text/html" in str(info.value)
+        assert "PARADIME_API_ENDPOINT" in str(info.value)
+        srv.clear()
+        srv.latency = 1.0
+        slow = Paradime(**creds, **{**FAST, "retries": 0}, timeout=0.2, cache_dir=False)
+        with pytest.raises(ApiError) as info:
+            slow.metadata.schedules()
+        assert "did not answer within 0.2 s" in str(info.value) and "timeout" in str(info.value)
+        srv.latency = 0.0
+        for c in (wrong, client, slow):
+            assert_no_secret(repr(c))
+            c.close()
+
+
+# --- 8. one resolver for every command --------------------------------------------------------------
+
+
+def test_lineage_names_resolve_like_history(shell):
+    value(shell, "%paradime connect --demo")
+    value(shell, "%paradime load jaffle-daily")
+    graph = value(shell, "%paradime lineage Orders --up 1")  # case ignored, as history ignores it
+    assert "model.jaffle_shop.orders" in graph.unique_ids
+    err = _error(shell, "%paradime lineage ordrs")
+    assert isinstance(err, UsageError) and "Did you mean" in str(err) and "orders" in str(err)
+    err = _error(shell, "%paradime history jaffle_raw.raw_orders")
+    assert "source" in str(err) and "source.jaffle_shop.jaffle_raw.raw_orders" in str(err)
+    assert "Did you mean: raw_orders" not in str(err)  # the seed is a different node
+
+
+# --- 11. a target folder that mixes invocations months apart ---------------------------------------
+
+
+def test_a_target_folder_mixing_invocations_months_apart_is_said(tmp_path):
+    import shutil
+
+    from .conftest import GENERATED
+
+    version = sorted(GENERATED.glob("dbt-1.11*"))[-1]
+    target = tmp_path / "project" / "target"
+    target.mkdir(parents=True)
+    for name in ("manifest.json", "run_results.json"):
+        shutil.copy(version / "6_build" / name, target / name)
+    sources = json.loads((version / "4_source_freshness" / "sources.json").read_text())
+    sources["metadata"]["generated_at"] = "2025-01-02T03:04:05Z"  # a year before the build
+    (target / "sources.json").write_text(json.dumps(sources))
+    with Paradime.from_path(target, schedule_name="mixed") as client:
+        report = client.metadata.load("mixed", progress=False)
+    assert "days apart" in str(report) and "sources.json" in str(report)

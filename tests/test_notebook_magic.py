@@ -118,7 +118,7 @@ def test_user_errors_are_short_usage_errors(shell, capsys):
     value(shell, "%paradime connect --demo")
     assert "not found" in usage_error(shell, "%paradime load no-such-schedule", capsys)
     assert "unknown subcommand" in usage_error(shell, "%paradime bogus", capsys)
-    assert "--runs" in usage_error(shell, "%paradime load jaffle-daily --runs 0", capsys)
+    assert "runs must be" in usage_error(shell, "%paradime load jaffle-daily --runs 0", capsys)  # the API checks it
     assert "name a schedule" in usage_error(shell, "%paradime health", capsys)
     value(shell, "%paradime load jaffle-daily")
     assert "no_such_model" in usage_error(shell, "%paradime lineage no_such_model", capsys)

@@ -10,7 +10,7 @@ import re
 from paradime_nb import Paradime
 from paradime_nb.notebook.widgets import health_card, lineage_graph, performance_table
 from paradime_nb.notebook.widgets.health import HealthReport
-from paradime_nb.notebook.widgets.lineage import DRAW_LIMIT, PHYSICS_LIMIT, SHAPES
+from paradime_nb.notebook.widgets.lineage import COLLAPSE_LIMIT, DRAW_LIMIT, PHYSICS_LIMIT, SHAPES
 
 
 def chain(n: int) -> tuple[list[dict], list[tuple[str, str]]]:
@@ -39,9 +39,20 @@ def test_physics_only_for_small_graphs_and_layout_left_to_right():
     assert (small.node_count, small.edge_count) == (50, 49)
 
 
-def test_too_big_a_graph_is_not_drawn_but_said():
-    graph = lineage_graph(*chain(DRAW_LIMIT + 1))
-    assert "<iframe" not in graph.html and "too many to draw" in graph.html
+def test_a_big_graph_is_drawn_collapsed_and_says_what_was_collapsed():
+    nodes, edges = chain(DRAW_LIMIT + 1)
+    for i, n in enumerate(nodes):  # 956 nodes of which a few are not healthy: the case to read
+        n["health_status"] = "Critical" if i % 100 == 50 else "Warning" if i % 100 == 75 else "Healthy"
+        n["level"] = i // 400
+    graph = lineage_graph(nodes, edges, focus=["model.p.m7"])
+    page = html.unescape(re.search(r'srcdoc="([^"]*)"', graph.html).group(1))
+    drawn = {n["id"]: n for n in json.loads(re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", page, re.S).group(1))}
+    critical = {n["unique_id"] for n in nodes if n["health_status"] in ("Critical", "Warning")}
+    assert critical | {"model.p.m7"} <= set(drawn)  # the selected and the not-healthy nodes, one by one
+    groups = [n for k, n in drawn.items() if k.startswith("group:")]
+    assert groups and sum(int(n["label"].split()[0]) for n in groups) == len(nodes) - len(critical | {"model.p.m7"})
+    assert graph.node_count == len(drawn) < COLLAPSE_LIMIT and "collapsed into" in graph.html
+    assert len(graph.html) < 1_500_000
 
 
 def test_legend_names_every_health_and_shape_and_page_is_offline():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -181,9 +181,9 @@ def test_latest_n_runs_and_days():
     with Paradime.from_path(RUNS) as c:
         report = c.metadata.load("jaffle-daily", runs=3, progress=False)
         assert sorted(report.loaded) == sorted(run_id for _s, run_id in starts[:3])
-    # every run started in the last D days, D chosen to fall between two runs
+    # every run started in the D days before the newest run, D chosen to fall between two runs
     cut = starts[6][0] - timedelta(hours=12)
-    days = (datetime.now(timezone.utc).replace(tzinfo=None) - cut).total_seconds() / 86400
+    days = (starts[0][0] - cut).total_seconds() / 86400
     with Paradime.from_path(RUNS) as c:
         report = c.metadata.load("jaffle-daily", days=days, progress=False)
         assert sorted(report.loaded) == sorted(run_id for s, run_id in starts if s >= cut)

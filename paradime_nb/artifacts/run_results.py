@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..vocabulary import NODE_EXECUTING_COMMANDS
 from ..errors import InvalidArtifactError
 from ._decode import require
 from .values import dict_or_empty, integer, json_text, normalize_status, number, text
@@ -20,7 +21,7 @@ RESULT_COLUMNS = (
 # args.which of the dbt commands whose results are real node executions. `dbt retry`
 # writes the which of the command it retries; `docs generate` ("generate") and `compile`
 # mark every node "success" and must never count.
-EXECUTING_WHICH = frozenset({"run", "test", "build", "seed", "snapshot", "retry"})
+EXECUTING_WHICH = frozenset(NODE_EXECUTING_COMMANDS)
 
 
 @dataclass

@@ -7,52 +7,19 @@ or an empty list, never a ``KeyError``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import datetime
+from dataclasses import fields
 from typing import IO, Any
 
 from ..config import Credentials
 from ..errors import ApiError, DownloadError, RunNotFoundError
-from ..sources.model import RunInfo, ScheduleInfo, parse_timestamp
-from ..sources.saved_runs import run_from_json, schedule_from_json
 from . import queries
 from .http import HttpOptions, Transport, UrlExpiredError
+from .models import BoltCommand, BoltResource, BoltRun, BoltSchedule, RunStatus
+
+__all__ = ["MAX_PAGE", "BoltClient", "BoltCommand", "BoltResource", "BoltRun", "BoltSchedule", "RunStatus",
+           "split_options"]
 
 MAX_PAGE = 1000  # listBoltRuns accepts 1..1000
-
-
-@dataclass(frozen=True)
-class BoltCommand:
-    id: int
-    command: str
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    return_code: int | None = None
-
-    @classmethod
-    def from_json(cls, data: Any) -> BoltCommand:
-        if not isinstance(data, dict) or not isinstance(data.get("id"), int):
-            raise ApiError("boltRunStatus: a command without an integer id")
-        code = data.get("returnCode")
-        return cls(
-            id=data["id"],
-            command=data.get("command") if isinstance(data.get("command"), str) else "",
-            started_at=parse_timestamp(data.get("startDttm")),
-            ended_at=parse_timestamp(data.get("endDttm")),
-            return_code=code if isinstance(code, int) else None,
-        )
-
-
-@dataclass(frozen=True)
-class BoltResource:
-    id: int
-    path: str
-
-
-@dataclass(frozen=True)
-class RunStatus:
-    state: str | None
-    commands: list[BoltCommand]  # sorted by id: execution order
 
 
 def split_options(options: dict[str, Any]) -> tuple[HttpOptions, dict[str, Any]]:
@@ -76,9 +43,9 @@ class BoltClient:
     def __repr__(self) -> str:
         return f"BoltClient(endpoint={self.endpoint!r}, mode={self.transport.credentials.mode!r})"
 
-    def list_schedules(self, *, show_inactive: bool = False, page_size: int = 100) -> list[ScheduleInfo]:
+    def list_schedules(self, *, show_inactive: bool = False, page_size: int = 100) -> list[BoltSchedule]:
         """Every schedule (active ones, or with ``show_inactive`` the inactive ones)."""
-        found: list[ScheduleInfo] = []
+        found: list[BoltSchedule] = []
         offset = 0
         while True:
             answer = self.transport.graphql(
@@ -88,18 +55,13 @@ class BoltClient:
             if not isinstance(answer, dict):
                 raise ApiError("listBoltSchedules: no answer")
             page = [s for s in answer.get("schedules") or [] if isinstance(s, dict) and isinstance(s.get("slug"), str)]
-            found.extend(schedule_from_json(s, s["slug"]) for s in page)
+            found.extend(BoltSchedule.from_json(s, s["slug"]) for s in page)
             offset += page_size
             total = answer.get("totalCount")
             if len(page) < page_size or (isinstance(total, int) and offset >= total):
                 return found
 
-    def schedule_details(self, slug: str) -> dict[str, Any] | None:
-        """``boltScheduleName``: latest run id, commands, owner, cron; None when unknown."""
-        answer = self.transport.graphql("boltScheduleName", queries.SCHEDULE, {"slug": slug})
-        return answer if isinstance(answer, dict) and answer.get("ok") is not False else None
-
-    def list_runs(self, slug: str, *, offset: int = 0, limit: int = 100) -> list[RunInfo] | None:
+    def list_runs(self, slug: str, *, offset: int = 0, limit: int = 100) -> list[BoltRun] | None:
         """One page of runs, newest first; None when the API does not know the slug."""
         if not 1 <= limit <= MAX_PAGE:
             raise ValueError(f"limit must be 1..{MAX_PAGE}")
@@ -109,7 +71,7 @@ class BoltClient:
         runs = []
         for item in answer.get("runs") or []:
             try:
-                runs.append(run_from_json(item))
+                runs.append(BoltRun.from_json(item))
             except (KeyError, TypeError, ValueError):
                 raise ApiError(f"listBoltRuns: a run of {slug!r} without an integer id") from None
         return runs

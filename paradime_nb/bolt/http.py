@@ -20,13 +20,13 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from .. import __version__
+from .._version import __version__
 from ..config import Credentials
 from ..errors import ApiError, AuthenticationError, DownloadError, GraphQLError, RateLimitError
 
 log = logging.getLogger("paradime_nb.bolt")
 
-RETRY_STATUSES = (429, 502, 503, 504)
+RETRY_STATUSES = (429, 500, 502, 503, 504)  # a lone 500 is often transient too: retried, bounded
 _MB = 1024 * 1024
 
 
@@ -41,7 +41,7 @@ class HttpOptions:
     backoff_factor: float = 0.5
     backoff_jitter: float = 0.5
     backoff_max: float = 30.0
-    retry_after_max: float = 120.0
+    retry_after_max: float = 30.0  # the longest Retry-After honoured (a warning says it waits)
     body_retries: int = 2  # extra attempts for a body cut short
     max_download_mb: float | None = 4096.0
     pool_size: int = 32  # keep >= BoltSource max_workers: one kept-alive connection per worker
@@ -49,6 +49,17 @@ class HttpOptions:
 
 class UrlExpiredError(DownloadError):
     """The object store refused a pre-signed URL (HTTP 403): resolve a new one."""
+
+
+class _SayingRetry(Retry):
+    """urllib3's Retry, saying when a 429/503 makes it wait (a silent minute looks hung)."""
+
+    def sleep_for_retry(self, response=None):  # type: ignore[no-untyped-def]
+        seconds = self.get_retry_after(response) if response is not None else None
+        if seconds:
+            log.warning("the Paradime API asked to wait (HTTP %s, Retry-After): waiting %.0f s "
+                        "(at most retry_after_max; Ctrl-C stops)", response.status, seconds)
+        return super().sleep_for_retry(response)
 
 
 def _retry(options: HttpOptions) -> Retry:
@@ -61,7 +72,7 @@ def _retry(options: HttpOptions) -> Retry:
     )
     if "retry_after_max" in inspect.signature(Retry.__init__).parameters:
         kwargs["retry_after_max"] = options.retry_after_max
-    return Retry(**kwargs)
+    return _SayingRetry(**kwargs)
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -103,6 +114,19 @@ def _cause(exc: BaseException) -> str:
         seen = nxt
     text = str(seen).split("(url=")[0].split(" with url:")[0]
     return f"{type(seen).__name__}: {text}" if text else type(seen).__name__
+
+
+def _timed_out(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, (requests.exceptions.Timeout, TimeoutError)) or "timed out" in str(seen).lower():
+            return True
+        nxt = getattr(seen, "reason", None)
+        seen = nxt if isinstance(nxt, BaseException) else next(
+            (a for a in getattr(seen, "args", ()) if isinstance(a, BaseException)), None)
+    return False
 
 
 def _where(url: str) -> str:
@@ -152,6 +176,12 @@ class Transport:
                     continue
                 raise ApiError(f"{operation}: the Paradime API answer was cut short ({_cause(exc)})") from None
             except requests.exceptions.RequestException as exc:
+                if _timed_out(exc):
+                    raise ApiError(
+                        f"{operation}: the Paradime API at {_where(self.endpoint)} did not answer within "
+                        f"{self.options.timeout:g} s ({self.options.retries} retries); raise the timeout: "
+                        "Paradime(timeout=120) or %paradime connect --timeout 120"
+                    ) from None
                 raise ApiError(
                     f"{operation}: could not reach the Paradime API at {_where(self.endpoint)} "
                     f"after {self.options.retries} retries ({_cause(exc)})"
@@ -176,16 +206,20 @@ class Transport:
         except orjson.JSONDecodeError:
             payload = None
         errors = payload.get("errors") if isinstance(payload, dict) else None
-        if errors:
-            first = errors[0] if isinstance(errors, list) else errors
-            message = first.get("message") if isinstance(first, dict) else str(first)
-            raise GraphQLError(f"{operation}: {message or 'GraphQL error without a message'}")
+        first = (errors[0] if isinstance(errors, list) and errors else errors) if errors else None
+        message = (first.get("message") if isinstance(first, dict) else str(first)) if first else None
         if status != 200:
             again = f" after {self.options.retries} retries" if status in RETRY_STATUSES else ""
-            raise ApiError(f"{operation}: HTTP {status} from the Paradime API at {_where(self.endpoint)}{again}")
+            hint = "; is PARADIME_API_ENDPOINT the API's GraphQL URL?" if status in (404, 405) else ""
+            said = f": {message}" if message else ""
+            raise ApiError(f"{operation}: HTTP {status} from {_where(self.endpoint)}{again}{said}{hint}")
+        if errors:
+            raise GraphQLError(f"{operation}: {message or 'GraphQL error without a message'}")
         data = payload.get("data") if isinstance(payload, dict) else None
         if not isinstance(data, dict):
-            raise ApiError(f"{operation}: the Paradime API answered without a 'data' object")
+            kind = (response.headers.get("Content-Type") or "no content type").split(";")[0]
+            raise ApiError(f"{operation}: {_where(response.url or self.endpoint)} is not the Paradime API (it answered "
+                           f"{kind} without a JSON 'data' object, perhaps a login page); check PARADIME_API_ENDPOINT")
         return data.get(operation)
 
     # --- downloads ------------------------------------------------------------------

@@ -8,11 +8,6 @@ query listBoltSchedules($offset: Int!, $limit: Int!, $showInactive: Boolean!) {
   }
 }"""
 
-SCHEDULE = """
-query boltScheduleName($slug: String) {
-  boltScheduleName(slug: $slug) { ok latestRunId commands owner schedule uuid source suspended }
-}"""
-
 LIST_RUNS = """
 query listBoltRuns($slug: String, $offset: Int!, $limit: Int!) {
   listBoltRuns(slug: $slug, offset: $offset, limit: $limit) {

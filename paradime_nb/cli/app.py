@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from . import check, demo, report, runs, schedules, sql, sync
 from .common import EXIT_CODES_HELP, SOURCE_HELP
 

@@ -106,7 +106,7 @@ class HealthCheck:
 
 
 def _health_named(name: str) -> str:
-    """The health ``name`` spells, in any letter case (``"critical"``, ``"Critical"``)."""
+    """The health ``name`` spells, in any letter case (the vocabulary's spellings, or lower case)."""
     for health in THRESHOLDS:
         if isinstance(name, str) and name.lower() == health.lower():
             return health

@@ -1,33 +1,38 @@
-"""``client.metadata``: load runs, then answer questions with SQL over the store."""
+"""``client.metadata``: answer questions with SQL over the store.
+
+Loading is not done here: a ``Loader`` (``paradime_nb.loading``, given by ``Paradime``) is
+asked for it, through the small ``RunLoader`` protocol below, so this package imports
+neither sources nor the loader. ``load``, ``schedules`` and ``list_runs`` stay on
+``client.metadata`` as documented aliases of ``Paradime.load`` and friends.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 
 from ..errors import NotLoadedError, QueryError
-from ..sources.model import RunSource, ScheduleInfo
 from ..store import Store
 from . import column_lineage as _column_lineage
-from . import arguments, catalog_history, check, dbt_tests, freshness, health, history, lineage, performance, quality, selectors
+from . import arguments, catalog_history, check, dbt_tests, freshness, health, history, lineage, performance, quality, selectors, user_sql
 from .forensics import critical_path as run_path
 from .forensics import replay as run_replay
 from .forensics import run_diff
 from .forensics import timeline as run_timeline
 from .forensics.results import CriticalPath, RunComparison, RunTimeline, WhatIf
-from .loading import LoadReport, load_runs, window_start
 from .quality_results import Coverage, OwnerHealth, Recommendations, RelationStats, SchemaChanges
 from .column_results import ColumnImpact, ColumnLineageResult, ColumnLineageStatus
+from .health_cache import clear_caches
 from .queries import frame as _frame
 from .queries import rows as _rows
-from . import user_sql
-from .health_cache import clear_caches
-from .sdk import SdkNames, pick_depth
+from .resolve import resolve_node
 from .results import (
     FailingModel,
     HealthDashboard,
+    HealthReport,
     LineageResult,
     ModelHealth,
     ModelRun,
@@ -39,6 +44,7 @@ from .results import (
     TestHistory,
     TestResult,
 )
+from .sdk import SdkNames, pick_depth
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,20 +52,36 @@ if TYPE_CHECKING:
     from .rules import StagingLayer
 
 
+# a model name with dbt's graph operators around it ("2+orders+", "Orders"), nothing else
+_PLAIN_NAME = re.compile(r"^(?P<up>(?:\d*\+)?)(?P<name>[A-Za-z_][\w.]*)(?P<down>(?:\+\d*)?)$")
+
+
+class RunLoader(Protocol):
+    """What the metadata client needs of a loader (``paradime_nb.loading.Loader``)."""
+
+    def load(self, schedule_name: str, runs: int | None = 1, days: float | None = None, *,
+             include_running: bool = False, refresh: bool = False, progress: bool | None = None) -> Any: ...
+
+    def schedules(self) -> list[Any]: ...
+
+    def list_runs(self, schedule_name: str, limit: int | None = 20, days: float | None = None) -> pd.DataFrame: ...
+
+    def close(self) -> None: ...
+
+
 class MetadataClient(SdkNames):
     """Analyses over the store. Each one names a schedule (slug or display name); a
-    schedule with no stored run has its latest finished run loaded first. The paradime-io
-    SDK's method names (``get_upstream_health``, ``query``, ``refresh_metadata``, ...) come
-    from ``SdkNames``."""
+    schedule with no stored run has its latest finished run loaded first (by the loader).
+    The paradime-io SDK's method names (``get_upstream_health``, ``query``,
+    ``refresh_metadata``, ...) come from ``SdkNames``."""
 
-    def __init__(self, store: Store, source: RunSource | None, *, strict: bool = False) -> None:
+    def __init__(self, store: Store, loader: RunLoader | None = None) -> None:
         self._store = store
-        self._source = source
-        self._strict = strict
+        self._loader = loader
         #: let user SQL (query_sql, %%paradime query, the jupysql connection) change the store
         self.sql_writes = False
 
-    # --- loading --------------------------------------------------------------------
+    # --- loading (aliases of Paradime.load, .schedules, .list_runs) ----------------------
 
     def load(
         self,
@@ -71,10 +93,10 @@ class MetadataClient(SdkNames):
         refresh: bool = False,
         progress: bool | None = None,
         column_lineage: bool = False,
-    ) -> LoadReport:
+    ) -> Any:
         """Load the latest ``runs`` runs, or every run started in the ``days`` days before
         the newest run the source lists (the analyses' windows count back from the latest
-        stored run the same way).
+        stored run the same way); returns a ``LoadReport``.
 
         ``runs`` counts finished runs: a run still in progress is listed in the report
         (``skipped_running``) but neither loaded nor counted, unless ``include_running``.
@@ -85,40 +107,26 @@ class MetadataClient(SdkNames):
         arguments.count(runs, "runs", optional=True)
         if days is not None:
             days = arguments.days(days)
-        schedule = self._resolve(schedule_name)
-        report = load_runs(
-            self._store, self._require_source(), schedule, runs=runs, days=days,
-            include_running=include_running, refresh=refresh, strict=self._strict, progress=progress,
-        )
+        report = self._require_loader().load(schedule_name, runs=runs, days=days, include_running=include_running,
+                                             refresh=refresh, progress=progress)
         if column_lineage and (report.loaded or report.already_stored):
             _column_lineage.lineage_key(self._store, report.schedule_name)
         return report
 
-    def schedules(self) -> list[ScheduleInfo]:
+    def schedules(self) -> list[Any]:
         """Schedules the source offers."""
-        return self._require_source().schedules()
+        return self._require_loader().schedules()
 
     def loaded_schedules(self) -> list[str]:
         return self._store.schedules()
 
     def list_runs(self, schedule_name: str, limit: int | None = 20, days: float | None = None) -> pd.DataFrame:
         """The schedule's runs as the source lists them, newest first (at most ``limit``, or
-        those started in the ``days`` days before the newest one), with ``loaded`` telling which are stored.
-        Lists only: no artifact is fetched."""
+        those started in the ``days`` days before the newest one), with ``loaded`` telling
+        which are stored. Lists only: no artifact is fetched."""
         arguments.count(limit, "limit", optional=True)
-        schedule = self._resolve(schedule_name)
-        source = self._require_source()
-        since = window_start(source, schedule, arguments.days(days)) if days is not None else None
-        listing = source.runs(schedule, limit=None if since else limit, since=since)
-        stored = self._store.stored_runs(schedule.slug)
-        import pandas as pd  # noqa: PLC0415
-
-        return pd.DataFrame(
-            [(schedule.slug, r.run_id, r.state, r.started_at, r.ended_at, r.actor, r.git_branch, r.run_id in stored,
-              r.description) for r in listing],
-            columns=["schedule_name", "run_id", "state", "started_at", "ended_at", "actor", "git_branch", "loaded",
-                     "description"],
-        )
+        return self._require_loader().list_runs(schedule_name, limit=limit,
+                                                days=None if days is None else arguments.days(days))
 
     def stored_runs_summary(self) -> pd.DataFrame:
         """Per schedule in the store: runs loaded, first and last start, the latest run."""
@@ -211,6 +219,13 @@ class MetadataClient(SdkNames):
         failed with severity warn or was skipped, unknown when never run."""
         return check.health_check(self._store, self.ensure_loaded(schedule_name))
 
+    def get_health_report(self, schedule_name: str) -> HealthReport:
+        """``get_health_dashboard`` plus the lists a person reads first: models not healthy
+        (Critical, then Warning), failing tests (fail or error), tests that warned, stale
+        sources (warn, error or a failed check). What the health card, the terminal
+        summary and the CLI show."""
+        return health.health_report(self, self.ensure_loaded(schedule_name))
+
     def get_models_with_failing_tests(self, schedule_name: str) -> ResultList[FailingModel]:
         """Models with at least one test whose latest status is fail or error, with those tests."""
         return health.failing_models(self._store, self.ensure_loaded(schedule_name))
@@ -248,13 +263,30 @@ class MetadataClient(SdkNames):
         depth = pick_depth(depth, max_depth)
         return lineage.downstream(self._store, self.ensure_loaded(schedule_name), model_name, depth)
 
-    def select_nodes(self, schedule_name: str, selector: str) -> LineageResult:
+    def select_nodes(self, schedule_name: str, selector: str, *, with_edges: bool = False) -> LineageResult:
         """What a dbt selector selects in the latest manifest, with dbt's meaning:
         ``"+customers"``, ``"orders+2"``, ``"2+orders+"``, ``"@orders"``, ``"tag:finance"``,
         ``"source:raw+"``, ``"exposure:weekly_kpis"``, ``"path:models/staging"``, unions
         (space) and intersections (comma). Tests selected (eagerly, like dbt) are in
-        ``.tests``; ``level`` is 0 for matched nodes, >0 below them, <0 above."""
-        return selectors.select(self._store, self.ensure_loaded(schedule_name), selector)
+        ``.tests``; ``level`` is 0 for matched nodes, >0 below them, <0 above. With
+        ``with_edges`` the result carries ``.edges`` among its nodes (what a graph draws)."""
+        slug = self.ensure_loaded(schedule_name)
+        result = self._select(slug, selector)
+        if with_edges:
+            result.edges = self.get_lineage_edges(slug, result.unique_ids)
+        return result
+
+    def _select(self, slug: str, selector: str) -> LineageResult:
+        result = selectors.select(self._store, slug, selector)
+        plain = _PLAIN_NAME.match(selector.strip())
+        if result or not plain:
+            return result
+        # a plain name (with graph operators) that matched nothing: the resolver every
+        # command uses decides (case, versions, close matches, ambiguity)
+        node = resolve_node(self._store, slug, plain.group("name"))
+        if node.resource_type == "source" or node.name is None:
+            return result
+        return selectors.select(self._store, slug, f"{plain.group('up')}{node.name}{plain.group('down')}")
 
     def get_lineage_edges(self, schedule_name: str, unique_ids: Iterable[str]) -> list[tuple[str, str]]:
         """The (parent, child) depends_on edges among ``unique_ids`` in the latest manifest:
@@ -388,11 +420,11 @@ class MetadataClient(SdkNames):
     # --- helpers for the analyses -----------------------------------------------------
 
     def ensure_loaded(self, schedule_name: str) -> str:
-        """The schedule's slug, loading its latest run first if none is stored."""
-        stored = self._stored_schedule(schedule_name)
-        if stored is not None and stored[1]:
-            return stored[0].slug
-        if self._source is None:
+        """The schedule's slug, loading its latest finished run first if none is stored."""
+        stored = self._store.stored_schedule(schedule_name)
+        if stored is not None and stored["has_runs"]:
+            return stored["schedule_name"]
+        if self._loader is None:
             raise NotLoadedError(f"schedule {schedule_name!r} is not loaded and this client has no source to load it from")
         report = self.load(schedule_name, runs=1)
         if not (report.loaded or report.already_stored):
@@ -400,25 +432,10 @@ class MetadataClient(SdkNames):
             raise NotLoadedError(f"schedule {schedule_name!r} has no finished run to load{running}")
         return report.schedule_name
 
-    def _stored_schedule(self, name: str) -> tuple[ScheduleInfo, bool] | None:
-        """The schedule as the store knows it (no request), and whether it has stored runs."""
-        found = _rows(self._store, "stored_schedule", schedule=name)
-        if not found:
-            return None
-        r = found[0]
-        info = ScheduleInfo(r["schedule_name"], r["display_name"] or r["schedule_name"], r["cron"], r["owner"],
-                            tuple(r["commands"] or ()), r["git_branch"], r["suspended"])
-        return info, r["has_runs"]
-
-    def _resolve(self, name: str) -> ScheduleInfo:
-        """From the store when it knows the schedule (no request), else from the source."""
-        stored = self._stored_schedule(name)
-        return stored[0] if stored is not None else self._require_source().schedule(name)
-
-    def _require_source(self) -> RunSource:
-        if self._source is None:
+    def _require_loader(self) -> RunLoader:
+        if self._loader is None:
             raise NotLoadedError("this client reads a store only; it has no source to load runs from")
-        return self._source
+        return self._loader
 
     @property
     def store(self) -> Store:

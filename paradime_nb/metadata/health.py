@@ -3,17 +3,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from typing import Any
 
 from ..store import Store
 from . import arguments
 from .health_cache import ensure_health
 from .queries import rows
 from ..vocabulary import ERROR_STATUSES as _ERROR
-from ..vocabulary import FAILING_TEST_STATUSES
+from ..vocabulary import FAILING_TEST_STATUSES, HEALTH_PROBLEMS, STALE_FRESHNESS
 from ..vocabulary import HEALTH_DISPLAY_ORDER
 from ..vocabulary import OK_STATUSES as _OK
-from .results import FailingModel, HealthDashboard, ModelHealth, ResultList, RunSummary, SlowModel
+from .results import (
+    FailingModel,
+    HealthDashboard,
+    HealthReport,
+    ModelHealth,
+    ResultList,
+    RunSummary,
+    SlowModel,
+    SourceFreshness,
+    TestResult,
+)
 
 HEALTH_ORDER = HEALTH_DISPLAY_ORDER  # the dashboard's count order (kept: importable name)
 
@@ -42,9 +54,7 @@ def _reasons(r: dict) -> list[str]:
     if status is None:
         if r["materialized"] != "ephemeral":
             out.append("never executed in the loaded runs")
-    elif status in _ERROR:
-        out.append(f"{status} in run {run}")
-    elif status not in _OK:
+    elif status in _ERROR or status not in _OK:
         out.append(f"{status} in run {run}")
     for count, verb in ((r["tests_failed"], "failed"), (r["tests_errored"], "errored"), (r["tests_warned"], "warned")):
         if count:
@@ -56,6 +66,23 @@ def _reasons(r: dict) -> list[str]:
     if r["upstream_source_warn"]:
         out.append("an upstream source is past warn_after")
     return out
+
+
+def health_report(metadata: Any, schedule_name: str) -> HealthReport:
+    """The dashboard and its lists, from the analyses themselves (one definition of each list)."""
+    dashboard = metadata.get_health_dashboard(schedule_name)
+    slug = dashboard.schedule_name
+    models = metadata.get_model_health(slug)
+    tests = metadata.get_test_results(slug)
+    freshness = metadata.get_source_freshness(slug)
+    return HealthReport(
+        **{f.name: getattr(dashboard, f.name) for f in dataclasses.fields(HealthDashboard)},
+        unhealthy_models=ResultList([m for h in HEALTH_PROBLEMS for m in models if m.health_status == h],
+                                    ModelHealth).of(slug),
+        failing_tests=ResultList([t for t in tests if t.status in FAILING_TEST_STATUSES], TestResult).of(slug),
+        warning_tests=ResultList([t for t in tests if t.status == "warn"], TestResult).of(slug),
+        stale_source_checks=ResultList([s for s in freshness if s.status in STALE_FRESHNESS], SourceFreshness).of(slug),
+    )
 
 
 def failing_models(store: Store, schedule_name: str) -> ResultList[FailingModel]:

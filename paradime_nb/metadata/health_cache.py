@@ -8,47 +8,34 @@ after the generation it is labelled with: a stale label only costs a rebuild.
 
 from __future__ import annotations
 
-import threading
-
 from ..store import Store
 from .queries import sql
-
-_lock = threading.Lock()
 
 
 def ensure_health(store: Store, schedule_name: str) -> None:
     generation = store.generation
-    cur = store.cursor()
-    try:
-        with _lock:
+    with store.cache_lock:
+        cur = store.cursor()
+        try:
             cur.execute(sql("health_cache"))
             state = cur.execute("SELECT generation FROM paradime_cache.node_health_state WHERE schedule_name = ?",
                                 [schedule_name]).fetchone()
-            if state is not None and state[0] == generation:
-                return
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                for statement in _statements("health_cache_refresh"):
-                    cur.execute(statement, _params(statement, schedule_name, generation))
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-    finally:
-        cur.close()
+        finally:
+            cur.close()
+        if state is not None and state[0] == generation:
+            return
+        with store.transaction() as tx:
+            for statement in _statements("health_cache_refresh"):
+                tx.execute(statement, _params(statement, schedule_name, generation))
 
 
 def clear_caches(store: Store, schedule_name: str | None = None) -> None:
     """Drop the health snapshots and lineage graphs (of one schedule, or all)."""
-    cur = store.cursor()
-    try:
-        with _lock:
-            cur.execute(sql("health_cache"))
-            cur.execute(sql("lineage_cache"))
-            for statement in _statements("cache_clear"):
-                cur.execute(statement, {"schedule_name": schedule_name})
-    finally:
-        cur.close()
+    with store.cache_lock, store.transaction() as cur:
+        cur.execute(sql("health_cache"))
+        cur.execute(sql("lineage_cache"))
+        for statement in _statements("cache_clear"):
+            cur.execute(statement, {"schedule_name": schedule_name})
 
 
 def _statements(name: str) -> list[str]:

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from ..store import Store
+from ..vocabulary import FAILING_TEST_STATUSES
 from . import arguments
 from .queries import rows
 from .resolve import EXECUTABLE, resolve_node
 from .results import ModelRun, ResultList, RunHistory, TestHistory, TestRun
 
-_BAD = ("fail", "error", "runtime error")
+_BAD = FAILING_TEST_STATUSES
 
 
 def model_history(store: Store, schedule_name: str, model_name: str, last: int = 20) -> ResultList[ModelRun]:

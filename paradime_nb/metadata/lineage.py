@@ -9,7 +9,6 @@ the user's store file (read-only stores work too). The walk itself is
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 
 from ..errors import InvalidArgumentError
@@ -20,29 +19,25 @@ from .queries import rows, sql
 from .resolve import NodeRef, resolve_node
 from .results import LineageNode, LineageResult
 
-_lock = threading.Lock()
-
-
 def ensure_graph(store: Store, schedule_name: str) -> bool:
     """Build the schedule's cached graph if it is missing or stale; False when the schedule
     has no manifest at all."""
-    cur = store.cursor()
-    try:
-        with _lock:
+    with store.cache_lock:
+        cur = store.cursor()
+        try:
             cur.execute(sql("lineage_cache"))
             state = cur.execute(sql("lineage_graph_state"), {"schedule_name": schedule_name}).fetchone()
-            if state is None:
-                return False
-            run_id, loaded_at, cached = state
-            if not cached:
-                cur.execute("BEGIN TRANSACTION")
-                cur.execute(sql("lineage_graph_drop"), {"schedule_name": schedule_name})
-                cur.execute(sql("lineage_graph_build"),
-                            {"schedule_name": schedule_name, "run_id": run_id, "loaded_at": loaded_at})
-                cur.execute("COMMIT")
-        return True
-    finally:
-        cur.close()
+        finally:
+            cur.close()
+        if state is None:
+            return False
+        run_id, loaded_at, cached = state
+        if not cached:
+            with store.transaction() as tx:  # rolled back if the build fails
+                tx.execute(sql("lineage_graph_drop"), {"schedule_name": schedule_name})
+                tx.execute(sql("lineage_graph_build"),
+                           {"schedule_name": schedule_name, "run_id": run_id, "loaded_at": loaded_at})
+    return True
 
 
 def check_depth(depth: object, name: str = "depth") -> None:

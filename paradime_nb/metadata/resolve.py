@@ -44,6 +44,17 @@ def resolve_node(store: Store, schedule_name: str, name: str, types: Collection[
             if len(picked) == 1:
                 return _ref(picked[0])
             raise AmbiguousNodeError(value, sorted(r["unique_id"] for r in picked))
+    other = [r for r in found if r["resource_type"] not in types] if found else []
+    if not other:
+        other = [r for r in rows(store, "resolve_candidates", schedule_name=schedule_name, value=value, base=base)
+                 if r["resource_type"] not in types]
+    if other:  # the name exists, as another kind of node: say so, listing them
+        kinds = sorted({r["resource_type"] for r in other})
+        ids = sorted(r["unique_id"] for r in other)
+        shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+        raise NodeNotFoundError(value, schedule_name, (), detail=(
+            f"{value!r} names {len(ids)} {'/'.join(kinds)} node(s) ({shown}), and this needs a "
+            f"{', '.join(sorted(set(types) & {'model', 'seed', 'snapshot', 'source', 'exposure'}))}"))
     raise NodeNotFoundError(value, schedule_name, _suggestions(store, schedule_name, value, types))
 
 
@@ -86,9 +97,12 @@ def _version_key(version: str | None) -> tuple:
 
 
 def _suggestions(store: Store, schedule_name: str, value: str, types: Collection[str]) -> list[str]:
+    """Close names of the same kind: a dotted value (``source.table``) is matched against
+    sources only, a plain one against the other nodes."""
     names = {}
+    dotted = "." in value
     for r in rows(store, "resolve_names", schedule_name=schedule_name):
-        if r["resource_type"] in types:
+        if r["resource_type"] in types and (r["resource_type"] == "source") == dotted:
             names.setdefault(r["label"].lower(), r["label"])
     close = difflib.get_close_matches(value.lower(), list(names), n=5, cutoff=0.6)
     return [names[c] for c in close]

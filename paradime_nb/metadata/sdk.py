@@ -29,7 +29,6 @@ from .results import (
 
 if TYPE_CHECKING:
     from .client import MetadataClient
-    from .loading import LoadReport
 
 #: the SDK's default walk depth for its own names (ours: the whole graph)
 SDK_MAX_DEPTH = 10
@@ -128,7 +127,7 @@ class SdkNames:
 
     # --- lifecycle -------------------------------------------------------------------------
 
-    def refresh_metadata(self: MetadataClient, schedule_name: str) -> LoadReport:
+    def refresh_metadata(self: MetadataClient, schedule_name: str) -> Any:
         """Load the schedule's latest finished run again (replacing the stored copy)."""
         return self.load(schedule_name, runs=1, refresh=True)
 
@@ -141,6 +140,6 @@ class SdkNames:
 
     def close(self: MetadataClient) -> None:
         """Close the store and the source (the same as ``Paradime.close()``)."""
-        if self._source is not None:
-            self._source.close()
+        if self._loader is not None:
+            self._loader.close()
         self.store.close()

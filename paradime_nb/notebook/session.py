@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 
+from .sqlbridge import SqlBridge
+
 if TYPE_CHECKING:
     from ..client import Paradime
-    from ..store import Store
 
 NOT_CONNECTED = (
     "not connected: run `%paradime connect --demo` (bundled demo), `%paradime connect --path DIR` "
@@ -32,7 +33,7 @@ class Session:
         self._owned = False  # the session opened the client (not --client): it closes it
         self.described_as = ""
         self.last_schedule: str | None = None
-        self.sql_store: Store | None = None  # the store jupysql's `paradime` connection reads
+        self.sql = SqlBridge(shell)  # jupysql's `paradime` connection
 
     # --- the client -------------------------------------------------------------------
 
@@ -70,11 +71,9 @@ class Session:
 
     def disconnect(self) -> bool:
         """Drop jupysql's link and close the client this session opened. False: none."""
-        from .sqlbridge import forget
-
         if self._client is None:
             return False
-        forget(self)
+        self.sql.detach()
         if self._owned:
             self._client.close()
         self._client, self._owned, self.described_as, self.last_schedule = None, False, "", None
@@ -96,8 +95,6 @@ class Session:
     def after_data(self, schedule: str | None = None) -> None:
         """After a command answered: remember its schedule, and once the store holds a run
         make it jupysql's current connection (quietly)."""
-        from .sqlbridge import register
-
         if schedule:
             self.last_schedule = schedule
-        register(self)
+        self.sql.attach(self.client)

@@ -10,43 +10,46 @@ invisible); the wrapper's ``begin`` is a no-op, so each statement commits on its
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .session import Session
+from typing import Any
 
 ALIAS = "paradime"
 
 
-def register(session: Session) -> None:
-    """Make the session's store jupysql's current connection, loading jupysql first."""
-    store = session.client.store
-    from sql.connection import ConnectionManager
+class SqlBridge:
+    """jupysql's ``paradime`` connection, owned by one notebook session: ``attach`` a
+    client's store (idempotent), ``detach`` it. It knows nothing of the session."""
 
-    current = ConnectionManager.connections.get(ALIAS)
-    if session.sql_store is store and current is not None:
-        if ConnectionManager.current is None:
-            ConnectionManager.current = current
-        return
-    magic = _load_jupysql(session.shell)
-    forget(session)
-    ConnectionManager.set(_engine(store.connection, session.client.metadata), displaycon=False, alias=ALIAS,
-                          config=magic)
-    session.sql_store = store
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self.store: Any = None  # the store the connection reads
 
+    def attach(self, client: Any) -> None:
+        """Make ``client.store`` jupysql's current connection, loading jupysql first."""
+        from sql.connection import ConnectionManager
 
-def forget(session: Session) -> None:
-    """Close jupysql's wrapper of the previous store (the store itself stays open)."""
-    if session.sql_store is None:
-        return
-    from sql.connection import ConnectionManager
+        store = client.store
+        current = ConnectionManager.connections.get(ALIAS)
+        if self.store is store and current is not None:
+            if ConnectionManager.current is None:
+                ConnectionManager.current = current
+            return
+        magic = _load_jupysql(self.shell)
+        self.detach()
+        ConnectionManager.set(_engine(store.connection, client.metadata), displaycon=False, alias=ALIAS, config=magic)
+        self.store = store
 
-    conn = ConnectionManager.connections.pop(ALIAS, None)
-    if conn is not None:
-        if ConnectionManager.current is conn:
-            ConnectionManager.current = None
-        conn.close()
-    session.sql_store = None
+    def detach(self) -> None:
+        """Close jupysql's wrapper of the store (the store itself stays open)."""
+        if self.store is None:
+            return
+        from sql.connection import ConnectionManager
+
+        conn = ConnectionManager.connections.pop(ALIAS, None)
+        if conn is not None:
+            if ConnectionManager.current is conn:
+                ConnectionManager.current = None
+            conn.close()
+        self.store = None
 
 
 def _load_jupysql(shell: Any) -> Any:

@@ -25,7 +25,8 @@ from ..bolt.client import MAX_PAGE, BoltClient, BoltCommand, BoltResource, RunSt
 from ..config import resolve_credentials
 from ..errors import ApiError, ConfigurationError, ScheduleNotFoundError
 from .commands import wanted_files
-from .model import NO_ARTIFACTS_NOTE, RUNNING_STATES, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo, select_runs
+from .model import NO_ARTIFACTS_NOTE, RUNNING_STATES, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource
+from .model import ScheduleInfo, run_info, schedule_info, select_runs
 
 
 
@@ -37,6 +38,8 @@ class _Cancelled(Exception):
 class BoltSource(RunSource):
     """Runs of a Paradime workspace. ``cache_dir=False`` keeps downloads in a temporary
     folder removed on ``close()``; ``progress=False`` silences the download bar."""
+
+    slow = True  # downloads take time: loads show a progress bar
 
     def __init__(
         self,
@@ -108,7 +111,7 @@ class BoltSource(RunSource):
         does not know yet are resolved here)."""
         with ThreadPoolExecutor(1) as pool:
             inactive = pool.submit(self.client.list_schedules, show_inactive=True)
-            return self.client.list_schedules() + inactive.result()
+            return [schedule_info(s) for s in self.client.list_schedules() + inactive.result()]
 
     def runs(self, schedule: ScheduleInfo, *, limit: int | None = None, since: datetime | None = None) -> list[RunInfo]:
         """Newest first. One request unless more than a page of runs is needed."""
@@ -120,7 +123,7 @@ class BoltSource(RunSource):
             if got is None:
                 self.schedule(schedule.slug)  # raises with close matches when the slug is unknown
                 raise ScheduleNotFoundError(schedule.slug, (), self.description)
-            found.extend(got)
+            found.extend(run_info(r) for r in got)
             offset += page
             oldest = got[-1].started_at if got else None
             if (len(got) < page or (limit is not None and len(found) >= limit)

@@ -7,12 +7,14 @@ this small vocabulary, so the store loads them all the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from ..bolt.models import BoltRun, BoltSchedule, parse_timestamp
 from ..errors import ScheduleNotFoundError
 from ..vocabulary import RUNNING_STATES as _RUNNING_STATES
 
@@ -21,29 +23,13 @@ NO_ARTIFACTS_NOTE = "no command of this run left dbt artifacts"
 
 
 @dataclass(frozen=True)
-class ScheduleInfo:
-    slug: str
-    name: str
-    cron: str | None = None
-    owner: str | None = None
-    commands: tuple[str, ...] = ()
-    git_branch: str | None = None
-    suspended: bool | None = None
+class ScheduleInfo(BoltSchedule):
+    """A schedule, whatever the source (the API's fields: saved folders use its JSON)."""
 
 
 @dataclass(frozen=True)
-class RunInfo:
-    run_id: int
-    state: str | None = None
-    started_at: datetime | None = None  # UTC, naive
-    ended_at: datetime | None = None
-    actor: str | None = None
-    actor_email: str | None = None
-    git_branch: str | None = None
-    git_commit: str | None = None
-    pull_request_id: str | None = None
-    parent_run_id: int | None = None
-    description: str | None = None
+class RunInfo(BoltRun):
+    """A run, whatever the source (the API's fields; times are naive UTC)."""
 
     @property
     def is_running(self) -> bool:
@@ -81,14 +67,13 @@ class RunData:
     notes: list[str] = field(default_factory=list)
 
 
-ProgressFactory = Callable[..., object]
-
-
 class RunSource(ABC):
     """Where runs come from. Subclasses list schedules and runs, and fetch run data."""
 
     #: Shown in messages ("in /path/to/runs", "in the Paradime workspace").
     description: str = ""
+    #: fetching takes long enough for a progress bar (the API; not local folders)
+    slow: bool = False
 
     @abstractmethod
     def schedules(self) -> list[ScheduleInfo]: ...
@@ -123,17 +108,14 @@ class RunSource(ABC):
         """Release connections; sources without any need nothing."""
 
 
-def parse_timestamp(value: object) -> datetime | None:
-    """Bolt's ``"2024-11-28 08:00:01"`` (UTC) or ISO 8601 -> naive UTC; anything else None."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    return parsed
+def schedule_info(record: BoltSchedule) -> ScheduleInfo:
+    """The API client's schedule record in the source vocabulary (the same fields)."""
+    return ScheduleInfo(**dataclasses.asdict(record))
+
+
+def run_info(record: BoltRun) -> RunInfo:
+    """The API client's run record in the source vocabulary (the same fields)."""
+    return RunInfo(**dataclasses.asdict(record))
 
 
 def select_runs(runs: list[RunInfo], limit: int | None, since: datetime | None) -> list[RunInfo]:

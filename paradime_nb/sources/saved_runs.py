@@ -19,7 +19,8 @@ import orjson
 from ..artifacts import artifact_kind
 from ..errors import RunNotFoundError, SourceError
 from .commands import wanted_files
-from .model import NO_ARTIFACTS_NOTE, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo, parse_timestamp, select_runs
+from .model import NO_ARTIFACTS_NOTE, ArtifactFile, CommandInfo, RunData, RunInfo, RunSource, ScheduleInfo
+from .model import parse_timestamp, select_runs
 
 
 def is_schedule_folder(path: Path) -> bool:
@@ -34,6 +35,24 @@ def _run_dirs(path: Path) -> Iterator[Path]:
             yield child
 
 
+def run_folders(schedule_folder: Path) -> list[Path]:
+    """The run folders of a schedule folder (those holding a ``run.json``), by name."""
+    return sorted(_run_dirs(schedule_folder))
+
+
+def command_folders(run_dir: Path) -> list[tuple[dict, Path]]:
+    """``(command.json, folder)`` of each command of a run, in execution order: by the
+    command id, then the folder's numeric prefix (``2_run`` before ``10_test``). The one
+    scanner of the layout: the saved-runs source and the loopback server both use it."""
+    found = []
+    for cmd_dir in run_dir.iterdir():
+        if cmd_dir.is_dir() and (cmd_dir / "command.json").is_file():
+            data = read_json(cmd_dir / "command.json")
+            found.append((data if isinstance(data, dict) else {}, cmd_dir))
+    found.sort(key=lambda item: (_int(item[0].get("id")), _prefix(item[1].name), item[1].name))
+    return found
+
+
 def read_json(path: Path) -> Any:
     try:
         return orjson.loads(path.read_bytes())
@@ -44,37 +63,13 @@ def read_json(path: Path) -> Any:
 
 
 def schedule_from_json(data: dict, fallback_slug: str) -> ScheduleInfo:
-    slug = data.get("slug") if isinstance(data.get("slug"), str) else fallback_slug
-    commands = data.get("commands")
-    return ScheduleInfo(
-        slug=slug,
-        name=data.get("name") if isinstance(data.get("name"), str) else slug,
-        cron=data.get("schedule"),
-        owner=data.get("owner"),
-        commands=tuple(c for c in commands if isinstance(c, str)) if isinstance(commands, list) else (),
-        git_branch=data.get("gitBranch"),
-        suspended=data.get("suspended"),
-    )
+    """A saved ``schedule.json``: the API's field names, read as the API client reads them."""
+    return ScheduleInfo.from_json(data, fallback_slug)
 
 
 def run_from_json(data: dict) -> RunInfo:
-    """A run as the API's ``listBoltRuns`` (or a saved ``run.json``) describes it."""
-    git = data.get("gitInfo") if isinstance(data.get("gitInfo"), dict) else {}
-    parent = data.get("parentScheduleRunId")
-    pr = git.get("pullRequestId")
-    return RunInfo(
-        run_id=int(data["id"]),
-        state=data.get("state"),
-        started_at=parse_timestamp(data.get("startDttm")),
-        ended_at=parse_timestamp(data.get("endDttm")),
-        actor=data.get("actor"),
-        actor_email=data.get("actorEmail"),
-        git_branch=git.get("branch"),
-        git_commit=git.get("commitHash"),
-        pull_request_id=None if pr is None else str(pr),
-        parent_run_id=parent if isinstance(parent, int) else None,
-        description=data.get("description") if isinstance(data.get("description"), str) else None,
-    )
+    """A saved ``run.json`` (the API's ``listBoltRuns`` fields)."""
+    return RunInfo.from_json(data)
 
 
 def _read_file(path: str) -> bytes:
@@ -133,11 +128,7 @@ class SavedRunsSource(RunSource):
 
     def _run_data(self, schedule: ScheduleInfo, run: RunInfo, run_dir: Path) -> RunData:
         raw: list[tuple[dict, Path, dict[str, Path]]] = []
-        for cmd_dir in sorted(p for p in run_dir.iterdir() if p.is_dir()):
-            meta = cmd_dir / "command.json"
-            if not meta.is_file():
-                continue
-            data = read_json(meta)
+        for data, cmd_dir in command_folders(run_dir):
             files = {}
             for dirpath, _dirs, names in os.walk(cmd_dir):
                 for name in names:
@@ -146,7 +137,6 @@ class SavedRunsSource(RunSource):
                     if artifact_kind(rel) is not None:
                         files[rel[:-3] if rel.endswith(".gz") else rel] = full
             raw.append((data, cmd_dir, files))
-        raw.sort(key=lambda item: (_int(item[0].get("id")), _prefix(item[1].name)))
         indexed = [(i + 1, str(d.get("command") or ""), list(files)) for i, (d, _dir, files) in enumerate(raw)]
         wanted = wanted_files(indexed)
         commands = []

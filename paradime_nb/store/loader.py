@@ -173,6 +173,9 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
         prepared.add("catalog_columns", catalog.columns)
 
     notes = list(data.notes)
+    spread = _time_spread(artifacts)
+    if spread is not None:
+        notes.append(spread)
     if manifest is None:
         notes.append("no manifest.json: this run has results but no node metadata")
     prepared.run_row = {
@@ -219,6 +222,32 @@ def _carry_code(earlier: ParsedManifest, later: ParsedManifest) -> None:
     for i, uid in enumerate(later.nodes["unique_id"]):
         if code[i] is None and before.get(uid) is not None:
             code[i] = before[uid]
+
+
+#: artifacts of one run written further apart than this are not one invocation's
+MAX_SPREAD_HOURS = 24
+
+
+def _time_spread(artifacts: dict[str, list]) -> str | None:
+    """A warning when the run's files were written far apart (a target/ folder that mixes
+    invocations of different days: its results are read as one run)."""
+    stamps = []
+    for path, kind, written in zip(artifacts["path"], artifacts["kind"], artifacts["generated_at"]):
+        try:
+            when = datetime.fromisoformat(str(written).replace("Z", "+00:00")) if written else None
+        except ValueError:
+            when = None
+        if when is not None:
+            stamps.append((when.replace(tzinfo=None) if when.tzinfo is None else
+                           when.astimezone(timezone.utc).replace(tzinfo=None), f"{path.rsplit('/', 1)[-1]} ({kind})"))
+    if len(stamps) < 2:
+        return None
+    (first, first_name), (last, last_name) = min(stamps), max(stamps)
+    hours = (last - first).total_seconds() / 3600
+    if hours <= MAX_SPREAD_HOURS:
+        return None
+    return (f"files written {hours / 24:.1f} days apart ({first_name} {first:%Y-%m-%d}, {last_name} {last:%Y-%m-%d}): "
+            "different dbt invocations read as one run; their statuses may not belong together")
 
 
 def _display_path(data: RunData, index: int, path: str) -> str:

@@ -57,6 +57,8 @@ class Store:
             raise StoreError(f"cannot open {self.database}: {exc}") from None
         self.read_only = read_only
         self._write_lock = threading.RLock()
+        #: serialises rebuilds of the answers cached beside this store (health, lineage)
+        self.cache_lock = threading.Lock()
         #: Bumped after every committed change, so caches of derived answers know they are stale.
         self.generation = 0
         self._columns: dict[str, dict[str, str]] = {}
@@ -158,6 +160,16 @@ class Store:
         """run id -> state of every stored run of a schedule."""
         return dict(self.fetchall(sql.STORED_RUNS, [schedule_name]))
 
+    def stored_schedule(self, name: str) -> dict[str, Any] | None:
+        """The stored schedule by slug or display name (no request), with ``has_runs``."""
+        cur = self.cursor()
+        try:
+            cur.execute(_sql_file("stored_schedule.sql"), {"schedule": name})
+            row = cur.fetchone()
+            return dict(zip([d[0] for d in cur.description], row)) if row else None
+        finally:
+            cur.close()
+
     def schedules(self) -> list[str]:
         return [r[0] for r in self.fetchall("SELECT schedule_name FROM schedules ORDER BY schedule_name")]
 
@@ -209,6 +221,13 @@ class Store:
                 cur.execute(f"SET threads = {int(threads)}")
         finally:
             cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor in one transaction: committed when the block ends, rolled back (and a
+        DuckDB error turned into ``StoreError``) when it raises. Every writer uses it."""
+        with self._transaction() as cur:
+            yield cur
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

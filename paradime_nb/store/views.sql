@@ -128,9 +128,9 @@ test_counts AS (
         count(*) FILTER (WHERE status IN ('error', 'runtime error')) AS tests_errored,
         count(*) FILTER (WHERE status = 'skipped') AS tests_skipped,
         count(*) FILTER (WHERE status IS NULL) AS tests_not_run,
-        bool_or(status IN ('fail', 'error', 'runtime error') AND coalesce(severity, 'error') = 'error') AS has_critical_test,
-        bool_or(status = 'warn' OR (status IN ('fail', 'error', 'runtime error') AND severity = 'warn')) AS has_warning_test,
-        list(test_id ORDER BY test_id) FILTER (WHERE status IN ('fail', 'error', 'runtime error', 'warn')) AS problem_tests
+        bool_or(status IN {{FAILING_TEST_STATUSES}} AND coalesce(severity, 'error') = 'error') AS has_critical_test,
+        bool_or(status = 'warn' OR (status IN {{FAILING_TEST_STATUSES}} AND severity = 'warn')) AS has_warning_test,
+        list(test_id ORDER BY test_id) FILTER (WHERE status IN {{PROBLEM_TEST_STATUSES}}) AS problem_tests
     FROM tests
     GROUP BY ALL
 ),
@@ -158,14 +158,14 @@ own AS (
                 WHEN f.status IS NULL AND coalesce(tc.tests_total, 0) = coalesce(tc.tests_not_run, 0) THEN {{UNKNOWN}}
                 ELSE {{HEALTHY}} END
             WHEN n.node_class = 'downstream' THEN CASE
-                WHEN lr.status IN ('error', 'runtime error', 'fail') THEN {{CRITICAL}}
-                WHEN lr.status IS NULL OR lr.status IN ('success', 'pass', 'no-op', 'reused') THEN NULL
+                WHEN lr.status IN {{ERROR_STATUSES}} THEN {{CRITICAL}}
+                WHEN lr.status IS NULL OR lr.status IN {{OK_STATUSES}} THEN NULL
                 ELSE {{WARNING}} END
             ELSE CASE
-                WHEN lr.status IN ('error', 'runtime error', 'fail') OR coalesce(tc.has_critical_test, FALSE) THEN {{CRITICAL}}
+                WHEN lr.status IN {{ERROR_STATUSES}} OR coalesce(tc.has_critical_test, FALSE) THEN {{CRITICAL}}
                 WHEN coalesce(tc.has_warning_test, FALSE) THEN {{WARNING}}
                 WHEN lr.status IS NULL AND n.executed_id IS NOT NULL THEN {{UNKNOWN}}
-                WHEN lr.status IS NULL OR lr.status IN ('success', 'pass', 'no-op', 'reused') THEN {{HEALTHY}}
+                WHEN lr.status IS NULL OR lr.status IN {{OK_STATUSES}} THEN {{HEALTHY}}
                 ELSE {{WARNING}} END
         END AS own_health
     FROM nodes n

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import SourceError
-from ..sources.saved_runs import is_schedule_folder, read_json
+from ..sources.saved_runs import command_folders, is_schedule_folder, read_json, run_folders
 
 _RUN_FIELDS = ("id", "state", "actor", "actorEmail", "startDttm", "endDttm", "parentScheduleRunId", "gitInfo")
 _COMMAND_FIELDS = ("id", "command", "startDttm", "endDttm", "returnCode")
@@ -125,17 +125,12 @@ class Catalog:
         data.setdefault("slug", folder.name)
         data.setdefault("name", data["slug"])
         schedule = Schedule(data)
-        for run_dir in sorted(p for p in folder.iterdir() if p.is_dir() and (p / "run.json").is_file()):
+        for run_dir in run_folders(folder):
             raw = read_json(run_dir / "run.json")
             run = Run({k: raw.get(k) for k in _RUN_FIELDS})
             if not isinstance(run.data["id"], int):
                 raise SourceError(f"{run_dir / 'run.json'}: no integer 'id'")
-            entries = []
-            for cmd_dir in sorted(p for p in run_dir.iterdir() if p.is_dir() and (p / "command.json").is_file()):
-                cdata = read_json(cmd_dir / "command.json")
-                entries.append((cdata, cmd_dir))
-            entries.sort(key=lambda e: (e[0].get("id") if isinstance(e[0].get("id"), int) else 2**62, e[1].name))
-            for cdata, cmd_dir in entries:
+            for cdata, cmd_dir in command_folders(run_dir):
                 command = Command({k: cdata.get(k) for k in _COMMAND_FIELDS}, cmd_dir)
                 if not isinstance(command.data["id"], int) or command.data["id"] in self.commands:
                     command.data["id"] = self._new_command_id()

@@ -92,7 +92,7 @@ def load_forever(runs: str, database: str) -> None:
     Imports first, then waits for a line on stdin before opening the store (the parent
     starts the next child while it checks the store); prints ``{"written": n}`` after each
     run committed, so the parent can aim its kill."""
-    import paradime_nb.metadata.loading  # noqa: F401  (the slow imports, before the go)
+    import paradime_nb.loading  # noqa: F401  (the slow imports, before the go)
 
     _say(imported=True)
     sys.stdin.readline()

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from paradime_nb import Paradime
-from paradime_nb.metadata.loading import load_runs
+from paradime_nb.loading import load_runs
 from paradime_nb.sources import SavedRunsSource
 from paradime_nb.store import Store
 from paradime_nb.store.integrity import check_integrity

@@ -110,7 +110,7 @@ NOTEBOOK = [
 def test_no_credential_in_an_executed_notebook(tmp_path):
     """A notebook connects with credentials from the environment (as users do), loads with
     debug logging on, shows health, reprs and refused secrets: no output shows them."""
-    from paradime_nb.notebook.runner import execute_notebook
+    from paradime_nb.testing.runner import execute_notebook
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in NOTEBOOK])
     path = tmp_path / "secrets.ipynb"

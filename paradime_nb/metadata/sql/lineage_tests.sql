@@ -21,7 +21,7 @@ SELECT r.unique_id, n.name, n.resource_type, r.level, lr.status,
     CASE
         WHEN lr.status IS NULL THEN {{UNKNOWN}}
         WHEN lr.status IN ('pass', 'success') THEN {{HEALTHY}}
-        WHEN lr.status IN ('fail', 'error', 'runtime error') AND coalesce(t.severity, 'error') = 'error' THEN {{CRITICAL}}
+        WHEN lr.status IN {{FAILING_TEST_STATUSES}} AND coalesce(t.severity, 'error') = 'error' THEN {{CRITICAL}}
         ELSE {{WARNING}}
     END AS health_status
 FROM reached r

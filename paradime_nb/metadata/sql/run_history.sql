@@ -24,13 +24,13 @@ results AS (
 node_counts AS (
     SELECT run_id,
         count(*) FILTER (WHERE resource_type IN ('model', 'seed', 'snapshot') AND status IN ('success', 'no-op', 'reused'))::INTEGER AS nodes_ok,
-        count(*) FILTER (WHERE resource_type IN ('model', 'seed', 'snapshot') AND status IN ('error', 'runtime error', 'fail'))::INTEGER AS nodes_error,
+        count(*) FILTER (WHERE resource_type IN ('model', 'seed', 'snapshot') AND status IN {{ERROR_STATUSES}})::INTEGER AS nodes_error,
         count(*) FILTER (WHERE resource_type IN ('model', 'seed', 'snapshot') AND status = 'skipped')::INTEGER AS nodes_skipped,
         count(*) FILTER (WHERE resource_type IN ('test', 'unit_test') AND status = 'pass')::INTEGER AS tests_pass,
         count(*) FILTER (WHERE resource_type IN ('test', 'unit_test') AND status = 'warn')::INTEGER AS tests_warn,
-        count(*) FILTER (WHERE resource_type IN ('test', 'unit_test') AND status IN ('fail', 'error', 'runtime error'))::INTEGER AS tests_fail,
-        coalesce(list(name ORDER BY name) FILTER (WHERE resource_type IN ('model', 'seed', 'snapshot') AND status IN ('error', 'runtime error', 'fail')), []) AS errored_nodes,
-        coalesce(list(name ORDER BY name) FILTER (WHERE resource_type IN ('test', 'unit_test') AND status IN ('fail', 'error', 'runtime error')), []) AS failed_tests
+        count(*) FILTER (WHERE resource_type IN ('test', 'unit_test') AND status IN {{FAILING_TEST_STATUSES}})::INTEGER AS tests_fail,
+        coalesce(list(name ORDER BY name) FILTER (WHERE resource_type IN ('model', 'seed', 'snapshot') AND status IN {{ERROR_STATUSES}}), []) AS errored_nodes,
+        coalesce(list(name ORDER BY name) FILTER (WHERE resource_type IN ('test', 'unit_test') AND status IN {{FAILING_TEST_STATUSES}}), []) AS failed_tests
     FROM results
     GROUP BY run_id
 ),

@@ -19,9 +19,7 @@ def command(session: Session, line: str) -> Any:
     from `get_model_health`, `get_test_results(failed_only=True)` and `get_source_freshness`
     attached, drawn as a health card. The latest run is loaded first if none is stored."""
     args = parse(command, line)
-    from ..widgets.health import HealthReport
-
     name = session.schedule(args.schedule)
-    result = HealthReport.fetch(session.client.metadata, name)
+    result = session.client.metadata.get_health_report(name)
     session.after_data(name)
     return result

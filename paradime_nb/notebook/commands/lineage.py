@@ -26,7 +26,7 @@ _SELECTOR = re.compile(r"[+:@*,]")
 def command(session: Session, line: str) -> Any:
     """A model with --up/--down is dbt's `N+model+M`; both go to `client.metadata.select_nodes`
     with dbt's meaning, so the graph is exactly what `dbt ls -s` would select. The
-    result (a LineageResult, with `.summary`) also carries `.edges` for the drawing."""
+    result (a LineageResult, with `.summary`) carries `.edges` for the drawing."""
     args = parse(command, line)
     args.target = " ".join(args.target)
     if _SELECTOR.search(args.target) or " " in args.target:
@@ -39,11 +39,10 @@ def command(session: Session, line: str) -> Any:
         selector = _around(args.target, args.up, args.down)
     metadata = session.client.metadata
     name = session.schedule(args.schedule)
-    result = metadata.select_nodes(name, selector)
+    result = metadata.select_nodes(name, selector, with_edges=True)
     if not result:
         raise UsageError(f"nothing in the latest manifest of {name!r} matches {args.target!r} "
                          "(a model name, a unique id or a dbt selector)")
-    result.edges = metadata.get_lineage_edges(name, result.unique_ids)
     session.after_data(name)
     return result
 

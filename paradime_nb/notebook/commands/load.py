@@ -10,7 +10,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from ._args import parse
 
 if TYPE_CHECKING:
-    from ...metadata import LoadReport
+    from ...loading import LoadReport
     from ..session import Session
 
 
@@ -42,6 +42,4 @@ def command(session: Session, line: str) -> LoadReport:
 def _progress(client: object) -> bool | None:
     """A progress bar for the API (downloads take time); none for local folders and the
     demo, which load in a blink and would leave a stale bar in saved notebooks."""
-    from ...sources.bolt import BoltSource
-
-    return None if isinstance(getattr(client, "source", None), BoltSource) else False
+    return None if getattr(getattr(client, "source", None), "slow", False) else False

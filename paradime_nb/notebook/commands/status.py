@@ -56,4 +56,4 @@ def command(session: Session, line: str) -> Status:
     runs = client.metadata.stored_runs_summary()
     from ..sqlbridge import ALIAS
 
-    return Status(session.described_as, client.store.database, runs, ALIAS if session.sql_store else None)
+    return Status(session.described_as, client.store.database, runs, ALIAS if session.sql.store is not None else None)

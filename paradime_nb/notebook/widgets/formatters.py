@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-_RESULTS = "paradime_nb.metadata.results"
+_M = "paradime_nb.metadata."
 _QUALITY = "paradime_nb.metadata.quality_results"
 SLOWEST_COLUMNS = ["name", "materialized", "status", "execution_time", "run_id"]
 
@@ -119,10 +119,11 @@ FORMATTED = {
     (_FORENSICS, "RunTimeline"): _timeline,
     (_FORENSICS, "CriticalPath"): _critical_path,
     (_FORENSICS, "RunComparison"): _run_diff,
-    (_RESULTS, "HealthDashboard"): _health,
-    (_RESULTS, "LineageResult"): _lineage,
-    (_RESULTS, "ResultList"): _result_list,
-    (_RESULTS, "PerformanceMetrics"): _performance,
+    (_M + "health_results", "HealthDashboard"): _health,
+    (_M + "health_results", "HealthReport"): _health,
+    (_M + "lineage_results", "LineageResult"): _lineage,
+    (_M + "result_list", "ResultList"): _result_list,
+    (_M + "history_results", "PerformanceMetrics"): _performance,
     (_QUALITY, "Coverage"): _quality("coverage_view"),
     (_QUALITY, "Recommendations"): _quality("recommendations_view"),
     (_QUALITY, "RelationStats"): _quality("relation_stats_view"),

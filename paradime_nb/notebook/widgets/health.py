@@ -5,56 +5,20 @@ stale sources and slowest models) is what a live kernel shows. The same content 
 static HTML (``<details>`` for the lists, no script) goes in the same output as
 ``text/html``, so exported HTML, GitHub and front-ends without a widget manager show it.
 
-The card only lays out what the API returned: ``get_health_dashboard`` for the figures,
-``get_model_health``, ``get_test_results(failed_only=True)`` and ``get_source_freshness``
-for the lists (``HealthReport`` carries them together).
+The card only lays out what the API returned: ``client.metadata.get_health_report``
+(the dashboard's figures and its lists; the terminal summary shows the same report).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ...metadata.results import HealthDashboard, ResultList
-from ...vocabulary import CRITICAL, HEALTH_PROBLEMS, HEALTHY, WARNING
+from ...metadata.results import HealthDashboard, HealthReport  # noqa: F401  (HealthReport: importable from here too)
+from ...vocabulary import CRITICAL, HEALTHY, WARNING
 from .style import FONT, HEALTH_ORDER, STATUS_HEALTH, badge, colour, fmt_seconds
 
-if TYPE_CHECKING:
-    from ...metadata import MetadataClient
-
-STALE = ("warn", "error", "runtime error")
 _LIST_ROWS = 25
-
-
-@dataclass
-class HealthReport(HealthDashboard):
-    """``get_health_dashboard`` (every field, unchanged) plus the lists the card shows:
-    ``unhealthy_models`` (critical, then warning), ``failing_tests`` and ``stale_source_checks``
-    (``stale_sources`` stays the SDK's count)."""
-
-    unhealthy_models: ResultList = field(default_factory=ResultList)
-    failing_tests: ResultList = field(default_factory=ResultList)
-    stale_source_checks: ResultList = field(default_factory=ResultList)
-
-    @classmethod
-    def fetch(cls, metadata: MetadataClient, schedule_name: str) -> HealthReport:
-        """Four calls into the API; nothing is computed here."""
-        dashboard = metadata.get_health_dashboard(schedule_name)
-        slug = dashboard.schedule_name
-        freshness = metadata.get_source_freshness(slug)
-        models = metadata.get_model_health(slug)
-        return cls(
-            **{f.name: getattr(dashboard, f.name) for f in dataclasses.fields(HealthDashboard)},
-            unhealthy_models=ResultList(
-                [m for h in HEALTH_PROBLEMS for m in models if m.health_status == h], models.record_type),
-            failing_tests=metadata.get_test_results(slug, failed_only=True),
-            stale_source_checks=ResultList([s for s in freshness if s.status in STALE], freshness.record_type),
-        )
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return health_card(self)._repr_mimebundle_()
 
 
 def health_card(dashboard: HealthDashboard) -> Any:
@@ -159,6 +123,9 @@ def _sections(d: HealthDashboard) -> list[tuple[str, str]]:
                                  ("run", "run_id"), ("why", "reasons"), ("message", "message")])))
         out.append((f"Failing tests ({len(d.failing_tests)})", _table(
             d.failing_tests, [("test", "name"), ("on", "tested_node_name"), ("column", "column_name"),
+                              ("status", "status"), ("failures", "failures"), ("message", "message")])))
+        out.append((f"Tests that warned ({len(d.warning_tests)})", _table(
+            d.warning_tests, [("test", "name"), ("on", "tested_node_name"), ("column", "column_name"),
                               ("status", "status"), ("failures", "failures"), ("message", "message")])))
         out.append((f"Stale sources ({len(d.stale_source_checks)})", _table(
             d.stale_source_checks, [("source", "source_name"), ("table", "table_name"), ("status", "status"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ...vocabulary import UNKNOWN, WARNING
+from ...vocabulary import CRITICAL, HEALTH_PROBLEMS, UNKNOWN, WARNING
 from .assets import IFRAME_BOOTSTRAP, LIBRARIES, VIS_NETWORK, require
 from .style import FONT, HEALTH_COLOURS, HEALTH_ORDER, colour
 
@@ -27,7 +27,8 @@ SHAPES = {
     "exposure": "star", "analysis": "ellipse", "semantic_model": "ellipse", "metric": "diamond",
 }
 PHYSICS_LIMIT = 300  # above this many nodes the layout is computed once, never simulated
-DRAW_LIMIT = 2000  # above this the graph is not drawn; a note says how to narrow it
+COLLAPSE_LIMIT = 500  # above this many nodes the healthy ones are drawn as groups
+DRAW_LIMIT = 2000  # a graph still above this after collapsing is not drawn; a note says how to narrow it
 HEIGHT = 600
 # pyvis's template links bootstrap from a CDN for its menus (not used here) and has two
 # empty headings; both go, so the page needs no network and has no blank band on top.
@@ -70,6 +71,12 @@ def lineage_graph(
     nodes = list(nodes)
     ids = {_get(n, "unique_id") for n in nodes}
     edges = [(p, c) for p, c in edges if p in ids and c in ids]
+    collapsed = ""
+    if len(nodes) > COLLAPSE_LIMIT:
+        total = len(nodes)
+        nodes, edges, collapsed = collapse(nodes, edges, set(focus))
+        if len(nodes) <= DRAW_LIMIT:
+            collapsed = f"{total} nodes: {collapsed}"
     if len(nodes) > DRAW_LIMIT:
         note = (f"{len(nodes)} nodes are too many to draw legibly; narrow the selection "
                 f"(--up/--down, or a selector such as 2+model+1).")
@@ -78,8 +85,41 @@ def lineage_graph(
     iframe = (f"<iframe srcdoc=\"{escape(page, quote=True)}\" sandbox=\"allow-scripts\" "
               f"title=\"lineage graph\" class=\"paradime-lineage-frame\" "
               f"style=\"width:100%;height:{height + 24}px;border:1px solid #e0e0e0;border-radius:4px\"></iframe>")
-    summary = f"{len(nodes)} nodes, {len(edges)} edges"
+    summary = collapsed or f"{len(nodes)} nodes, {len(edges)} edges"
     return LineageGraph(_frame(title, summary, iframe), len(nodes), len(edges))
+
+
+def collapse(nodes: list[Any], edges: list[tuple[str, str]], focus: set[str]) -> tuple[list[Any], list[tuple[str, str]], str]:
+    """A large graph drawn readably: the selected nodes and those not Healthy one by one
+    (as long as they are few enough), every other node in a group per resource type,
+    health and level, labelled with its count; edges between groups drawn once."""
+    problems = [n for n in nodes if _get(n, "unique_id") in focus or _get(n, "health_status") in HEALTH_PROBLEMS]
+    if len(problems) > COLLAPSE_LIMIT // 2:
+        problems = [n for n in problems if _get(n, "unique_id") in focus or _get(n, "health_status") == CRITICAL]
+    if len(problems) > COLLAPSE_LIMIT // 2:
+        problems = [n for n in problems if _get(n, "unique_id") in focus]
+    kept = {_get(n, "unique_id") for n in problems}
+    groups: dict[str, dict[str, Any]] = {}
+    where: dict[str, str] = {}
+    for n in nodes:
+        uid = _get(n, "unique_id")
+        if uid in kept:
+            where[uid] = uid
+            continue
+        rtype, health, level = _get(n, "resource_type") or "model", _get(n, "health_status") or UNKNOWN, _get(n, "level")
+        key = f"group:{rtype}:{health}:{level}"
+        group = groups.setdefault(key, {"unique_id": key, "resource_type": rtype, "health_status": health,
+                                        "level": level, "status": None, "members": []})
+        group["members"].append(_get(n, "name") or uid)
+        where[uid] = key
+    for group in groups.values():
+        count = len(group["members"])
+        group["name"] = f"{count} {group['resource_type']}{'s' if count > 1 else ''} ({group['health_status']})"
+    pairs = sorted({(where[p], where[c]) for p, c in edges if where[p] != where[c]})
+    hidden = len(nodes) - len(problems)
+    note = (f"{len(problems)} drawn one by one (the selected and those not Healthy), {hidden} collapsed into "
+            f"{len(groups)} groups by type, health and level (hover a group for its members)")
+    return problems + list(groups.values()), pairs, note
 
 
 def _page(nodes: list[Any], edges: list[tuple[str, str]], focus: set[str], height: int) -> str:
@@ -95,6 +135,10 @@ def _page(nodes: list[Any], edges: list[tuple[str, str]], focus: set[str], heigh
                f"status: {_get(n, 'status') or 'not run'}"]
         if level is not None:
             tip.append(f"level: {level}")
+        members = _get(n, "members")
+        if members:
+            tip = [f"{len(members)} {rtype} nodes, health {health}, level {level}"]
+            tip += members[:20] + ([f"... and {len(members) - 20} more"] if len(members) > 20 else [])
         net.add_node(
             uid, label=str(_get(n, "name") or uid), shape=SHAPES.get(rtype, "dot"), title="\n".join(tip),
             color={"background": colour(health), "border": "#1a237e" if uid in focus else "#546e7a",
