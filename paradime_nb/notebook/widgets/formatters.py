@@ -148,13 +148,13 @@ def register_formatters(shell: Any) -> None:
     formatter = shell.display_formatter.mimebundle_formatter
     for (module, name), func in FORMATTED.items():
         formatter.for_type_by_name(module, name, func)
-    shell.display_formatter.formatters["text/plain"].for_type_by_name(_RESULTS, "ResultList", _plain_list)
+    shell.display_formatter.formatters["text/plain"].for_type_by_name(_M + "result_list", "ResultList", _plain_list)
 
 
 def unregister_formatters(shell: Any) -> None:
     formatter = shell.display_formatter.mimebundle_formatter
     plain = shell.display_formatter.formatters["text/plain"]
-    for (module, name), target in [*((key, formatter) for key in FORMATTED), ((_RESULTS, "ResultList"), plain)]:
+    for (module, name), target in [*((key, formatter) for key in FORMATTED), ((_M + "result_list", "ResultList"), plain)]:
         target.deferred_printers.pop((module, name), None)
         for cls in list(target.type_printers):
             if cls.__module__ == module and cls.__name__ == name:
