@@ -140,7 +140,7 @@ def _progress_bar(total: int, label: str, progress: bool | None):
         return None
     from tqdm.auto import tqdm  # noqa: PLC0415
 
-    return tqdm(total=total, desc=f"loading {label}", unit="run", leave=False)
+    return tqdm(total=total, desc=f"loading {label}", unit="run", leave=False, mininterval=0)  # every run drawn: runs are few and slow
 
 
 class Loader:
