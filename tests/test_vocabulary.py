@@ -110,6 +110,6 @@ def test_the_health_view_reads_tests_as_the_python_sets_say(store, test_status):
 
 def test_render_sql_quotes_and_refuses_unknown_tokens():
     assert v.render_sql("x IN {{STALE_FRESHNESS}}") == "x IN ('warn', 'error', 'runtime error')"
-    assert duckdb.sql(v.render_sql("SELECT {{CRITICAL}} AS h")).fetchone() == ("Critical",)
+    assert duckdb.sql(v.render_sql("SELECT {{CRITICAL}} AS h")).fetchall() == [("Critical",)]
     with pytest.raises(KeyError):
         v.render_sql("{{NO_SUCH}}")
