@@ -37,3 +37,14 @@ def jaffle_client():
     client.metadata.load("jaffle-daily", runs=100, progress=False)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The analyses over the 12 bundled demo runs, computed in this process (one per module)."""
+    from paradime_nb import Paradime
+
+    client = Paradime.demo()
+    client.metadata.load("jaffle-daily", runs=12, progress=False)
+    yield client.metadata
+    client.close()

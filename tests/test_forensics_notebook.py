@@ -25,14 +25,6 @@ pytestmark = pytest.mark.slow
 _BAR = re.compile(r"<rect class='paradime-gantt-bar( paradime-gantt-path)?'[^>]*fill='([^']+)'[^>]*data-tip=\"([^\"]*)\"")
 
 
-@pytest.fixture(scope="module")
-def demo():
-    client = Paradime.demo()
-    client.metadata.load("jaffle-daily", runs=12, progress=False)
-    yield client.metadata
-    client.close()
-
-
 def _bars(fragment: str) -> list[tuple[bool, str, str]]:
     return [(bool(m.group(1)), m.group(2), m.group(3)) for m in _BAR.finditer(fragment)]
 

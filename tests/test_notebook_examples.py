@@ -27,15 +27,6 @@ CHATTER = ("Running query", "Tip: You may define", "Loading configurations", "Fo
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def demo():
-    """The analyses over the same 12 demo runs, computed in this process."""
-    client = Paradime.demo()
-    client.metadata.load("jaffle-daily", runs=12, progress=False)
-    yield client.metadata
-    client.close()
-
-
 def outputs_text(nb: nbformat.NotebookNode) -> str:
     return json.dumps([c.get("outputs", []) for c in nb.cells])
 
