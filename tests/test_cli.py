@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from paradime_nb.testing.server import LoopbackServer, default_runs_dir
+from paradime_nb.testing.server import DOWNLOAD, LoopbackServer, default_runs_dir
 from tests.conftest import JAFFLE
 from tests.test_metadata_oracle import BAD_TEST, History, read_runs
 
@@ -275,16 +275,19 @@ def test_sync_progress_bar_on_a_terminal_only(home, server, tmp_path):
 
 def test_sync_under_cron_overlap_second_waits_then_exits_2(home, runs_until_failing, tmp_path):
     store = tmp_path / "cron.duckdb"
-    with LoopbackServer(runs_until_failing, api_key="k", api_secret="s", latency=0.05) as slow:
-        env = api_env(slow)
+    with LoopbackServer(runs_until_failing, api_key="k", api_secret="s") as server:
+        env = api_env(server)
+        server.pause_downloads()  # the first sync is held mid-load, store open, until the second has given up
         first = subprocess.Popen([str(SCRIPT), "sync", "jaffle-daily", "--runs", "8", "--store", str(store)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**BASE_ENV, **env})
         deadline = time.monotonic() + 60
-        while not store.exists() and time.monotonic() < deadline:
+        while server.counts[DOWNLOAD] == 0 and first.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
+        assert first.poll() is None, first.communicate()
         started = time.monotonic()
         second = run_cli("sync", "jaffle-daily", "--runs", "8", "--store", str(store), "--lock-wait", "1", env=env)
         waited = time.monotonic() - started
+        server.resume_downloads()
         out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 2, (second.stdout, second.stderr)

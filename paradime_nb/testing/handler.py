@@ -126,6 +126,7 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             return
         resource = app.catalog.resources.get(int(parts[1]))
         faults = app.count_and_match([DOWNLOAD], resource.file.as_posix() if resource is not None else None)
+        app.downloads_open.wait(timeout=120)
         time.sleep(app.latency)
         if self._apply_status(faults):
             return

@@ -71,6 +71,8 @@ class LoopbackServer:
         self.downloaded: Counter[str] = Counter()  # completed downloads by file path
         self.faults: list[Fault] = []
         self._lock = threading.Lock()
+        self.downloads_open = threading.Event()  # cleared: every download waits (a deterministic overlap)
+        self.downloads_open.set()
         self._signing_key = secrets.token_bytes(32)
         self._schema = build()
         self._prepare = functools.lru_cache(maxsize=512)(self._parse_and_validate)
@@ -110,6 +112,7 @@ class LoopbackServer:
             self._httpd.server_close()
 
     def stop(self) -> None:
+        self.downloads_open.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread is not None:
@@ -125,6 +128,14 @@ class LoopbackServer:
         return f"LoopbackServer(endpoint={self.endpoint!r}, runs={str(self.catalog.root)!r})"
 
     # --- counting and faults -----------------------------------------------------------
+
+    def pause_downloads(self) -> None:
+        """Hold every artifact download until ``resume_downloads``: a client is then
+        mid-load for as long as a test needs (a cron overlap without timing luck)."""
+        self.downloads_open.clear()
+
+    def resume_downloads(self) -> None:
+        self.downloads_open.set()
 
     def inject(self, kind: str, op: str | None = None, *, times: int | None = 1, **details: Any) -> Fault:
         """Add a fault (see ``FAULT_KINDS``); details: ``status``, ``retry_after``, ``message``, ``fields``,
