@@ -41,6 +41,20 @@ class UnsupportedSchemaVersionError(ArtifactError):
     """A ``dbt_schema_version`` this release does not know."""
 
 
+class MissingSchemaVersionError(UnsupportedSchemaVersionError):
+    """Files without ``metadata.dbt_schema_version``: written by dbt before 0.19, which this
+    release does not read. ``paths`` names every such file of the load."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = [str(p) for p in paths]
+        many = len(self.paths) > 1
+        super().__init__(
+            ", ".join(self.paths),
+            f"no metadata.dbt_schema_version in {'any of these ' + str(len(self.paths)) + ' files' if many else 'the file'}"
+            " (written by dbt before 0.19, or not a dbt artifact): dbt 0.19 and later are read",
+        )
+
+
 class InvalidArtifactError(ArtifactError):
     """Valid JSON, but required keys are missing or have the wrong type."""
 

@@ -8,14 +8,14 @@ client is handed the loader; it never imports this module)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
-
 from typing import TYPE_CHECKING
 
-from .errors import NotLoadedError
-from .sources.model import RunInfo, RunSource, ScheduleInfo, days_ago
+from .errors import MissingSchemaVersionError, NotLoadedError, ParadimeNbError
+from .sources.model import RunData, RunInfo, RunSource, ScheduleInfo, days_ago
 from .store import Store, prepare_run
 from .store.store import UNFINISHED_STATES
 
@@ -84,8 +84,12 @@ def load_runs(
     if todo:
         bar = _progress_bar(len(todo), schedule.slug, progress)
         try:
-            for data in source.fetch(schedule, todo, progress=progress):
-                prepared = prepare_run(data, strict=strict, source=source.description)
+            fetched = source.fetch(schedule, todo, progress=progress)
+            for data in fetched:
+                try:
+                    prepared = prepare_run(data, strict=strict, source=source.description)
+                except MissingSchemaVersionError as exc:
+                    raise MissingSchemaVersionError(exc.paths + _too_old(fetched, strict, source)) from None
                 if store.write_run(prepared, replace=refresh):
                     report.loaded.append(data.run.run_id)
                 else:  # another thread or process stored it meanwhile
@@ -99,6 +103,20 @@ def load_runs(
                 bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _too_old(fetched: Iterator[RunData], strict: bool, source: RunSource) -> list[str]:
+    """The files without a dbt_schema_version in the runs still to come (nothing more is
+    stored once one run has them): one error names them all."""
+    paths: list[str] = []
+    for data in fetched:
+        try:
+            prepare_run(data, strict=strict, source=source.description)
+        except MissingSchemaVersionError as exc:
+            paths.extend(exc.paths)
+        except ParadimeNbError:
+            continue  # another problem of a later run: the first error is the one raised
+    return paths
 
 
 def window_start(source: RunSource, schedule: ScheduleInfo, days: float) -> datetime | None:

@@ -20,6 +20,7 @@ from paradime_nb.errors import (
     ArtifactNotFoundError,
     CorruptArtifactError,
     InvalidArtifactError,
+    MissingSchemaVersionError,
     UnsupportedSchemaVersionError,
 )
 from tests.conftest import JAFFLE
@@ -89,8 +90,8 @@ def _structural(kind: str) -> dict[str, tuple[Callable[[bytes], bytes], type]]:
     other = "manifest" if kind != "manifest" else "catalog"
     section = {"manifest": "nodes", "run_results": "results", "sources": "results", "catalog": "nodes"}[kind]
     variants = {
-        "no-metadata": (_with(kind, _delete(("metadata",))), InvalidArtifactError),
-        "no-schema-version": (_with(kind, _delete(("metadata", "dbt_schema_version"))), InvalidArtifactError),
+        "no-metadata": (_with(kind, _delete(("metadata",))), MissingSchemaVersionError),  # dbt before 0.19
+        "no-schema-version": (_with(kind, _delete(("metadata", "dbt_schema_version"))), MissingSchemaVersionError),
         "metadata-is-a-string": (_with(kind, _set(("metadata",), "v12")), InvalidArtifactError),
         "schema-v99": (_with(kind, lambda doc: doc["metadata"].update(
             dbt_schema_version=doc["metadata"]["dbt_schema_version"].rsplit("/v", 1)[0] + "/v99.json")),

@@ -279,3 +279,105 @@ def test_a_target_folder_mixing_invocations_months_apart_is_said(tmp_path):
     with Paradime.from_path(target, schedule_name="mixed") as client:
         report = client.metadata.load("mixed", progress=False)
     assert "days apart" in str(report) and "sources.json" in str(report)
+
+
+# --- 10. strict mode ---------------------------------------------------------------------------------
+
+
+def _fusion_shaped(doc: dict) -> dict:
+    """What dbt Fusion writes over dbt-core's schema: more fields (``depends_on.
+    nodes_with_ref_location``, more metadata) and capitalised statuses (``Error``, ``Pass``,
+    ``RuntimeError``)."""
+    doc["metadata"]["invocation_started_at"] = doc["metadata"].get("generated_at")
+    for node in doc.get("nodes", {}).values():
+        if isinstance(node.get("depends_on"), dict):
+            node["depends_on"]["nodes_with_ref_location"] = [[n, {"line": 1, "col": 1}] for n in node["depends_on"].get("nodes", [])]
+    for row in doc.get("results", []):
+        row["status"] = row["status"].title().replace(" ", "")
+    return doc
+
+
+def test_strict_mode_reads_fusion_shaped_artifacts(tmp_path):
+    import shutil
+
+    root = tmp_path / "runs"
+    shutil.copytree(RUNS, root)
+    statuses = set()
+    for path in sorted((root / S).rglob("*.json")):
+        if path.name in ("manifest.json", "run_results.json", "sources.json", "catalog.json"):
+            doc = _fusion_shaped(json.loads(path.read_text()))
+            statuses.update(r["status"] for r in doc.get("results", []))
+            path.write_text(json.dumps(doc))
+    assert {"Error", "Warn", "Pass", "Success", "Fail", "Skipped"} <= statuses  # sources.json's Error among them
+    with Paradime.from_path(root, strict=True) as fusion, Paradime.from_path(RUNS) as core:
+        assert len(fusion.metadata.load(S, runs=100, progress=False).loaded) == len(raw.run_dirs(RUNS / S))
+        core.metadata.load(S, runs=100, progress=False)
+        assert ([(m.unique_id, m.health_status) for m in fusion.metadata.get_model_health(S)]
+                == [(m.unique_id, m.health_status) for m in core.metadata.get_model_health(S)])
+
+
+@pytest.mark.parametrize("version", ["dbt-1.11.16", "dbt-1.0.9"])  # manifest v12 and v4 (compiled/parsed branches)
+def test_strict_mode_names_the_node_and_the_field_that_failed(tmp_path, version):
+    import shutil
+
+    from paradime_nb.errors import ArtifactValidationError
+
+    from .conftest import GENERATED
+
+    target = tmp_path / "target"
+    shutil.copytree(GENERATED / version / "3_test", target)
+    manifest = json.loads((target / "manifest.json").read_text())
+    uid = sorted(u for u, n in manifest["nodes"].items() if n["resource_type"] == "test" and n.get("test_metadata"))[0]
+    manifest["nodes"][uid]["column_name"] = 12  # a string (or null) in every schema version
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    with Paradime.from_path(target, schedule_name="t", strict=True) as client:
+        with pytest.raises(ArtifactValidationError) as info:
+            client.metadata.load("t", progress=False)
+    message = str(info.value)
+    assert "\n" not in message and "manifest.json" in message
+    assert f"node {uid!r} (test): column_name: Input should be a valid string" in message, message
+    assert "Analysis" not in message and "Compiled" not in message  # not the first branch of a union
+    with Paradime.from_path(GENERATED / version / "3_test", schedule_name="t", strict=True) as client:
+        assert client.metadata.load("t", progress=False).loaded  # the file as dbt wrote it passes
+
+
+def test_files_written_before_dbt_0_19_are_all_named(tmp_path):
+    import shutil
+
+    from paradime_nb.errors import MissingSchemaVersionError, UnsupportedSchemaVersionError
+
+    from .conftest import GENERATED
+
+    target = tmp_path / "target"
+    shutil.copytree(GENERATED / "dbt-1.11.16" / "6_build", target)
+    shutil.copy(GENERATED / "dbt-1.11.16" / "5_docs_generate" / "catalog.json", target)
+    names = ["catalog.json", "manifest.json", "run_results.json"]
+    for name in names:  # dbt before 0.19 wrote no dbt_schema_version (run_results had no metadata at all)
+        doc = json.loads((target / name).read_text())
+        if name == "run_results.json":
+            doc["generated_at"] = doc.pop("metadata")["generated_at"]
+        else:
+            del doc["metadata"]["dbt_schema_version"]
+        (target / name).write_text(json.dumps(doc))
+    with Paradime.from_path(target, schedule_name="old", strict=True) as client:
+        with pytest.raises(UnsupportedSchemaVersionError) as info:
+            client.metadata.load("old", progress=False)
+        assert client.metadata.query_sql("SELECT count(*) AS n FROM runs")["n"].tolist() == [0]
+    assert isinstance(info.value, MissingSchemaVersionError) and "\n" not in str(info.value)
+    assert sorted(p.rsplit("/", 1)[-1] for p in info.value.paths) == names
+    assert all(name in str(info.value) for name in names) and "0.19" in str(info.value)
+    # a saved-runs folder of two such runs: the files of both are named, nothing is stored
+    root = tmp_path / "runs"
+    (root / S).mkdir(parents=True)
+    shutil.copy(RUNS / S / "schedule.json", root / S)
+    for run_id in ("48001", "48002"):
+        shutil.copytree(RUNS / S / run_id, root / S / run_id)
+    for path in (root / S).rglob("run_results.json"):
+        doc = json.loads(path.read_text())
+        del doc["metadata"]["dbt_schema_version"]
+        path.write_text(json.dumps(doc))
+    with Paradime.from_path(root) as client:
+        with pytest.raises(MissingSchemaVersionError) as info:
+            client.metadata.load(S, runs=2, progress=False)
+    assert {"run 48001", "run 48002"} <= {p.split("/")[1] for p in info.value.paths}
+    assert "\n" not in str(info.value)

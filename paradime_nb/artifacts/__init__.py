@@ -57,7 +57,8 @@ def read_artifact(data: bytes, path: str, kind: str | None = None, *, strict: bo
                   stream: bool | None = None) -> ParsedArtifact:
     """Decode once and build columns. ``kind`` defaults to what the file name says, else
     what the file's ``dbt_schema_version`` says. ``strict=True`` also validates the document
-    against dbt's published schema with dbt-artifacts-parser (slow: opt in).
+    against dbt's published schema for its version (dbt-artifacts-parser's models; slow: opt
+    in), tolerating fields the schema does not know (``_strict`` says exactly what it checks).
 
     A manifest of ``STREAM_MIN_BYTES`` or more is decoded one node at a time (same columns,
     a fraction of the memory); ``stream`` forces that choice either way."""
@@ -72,7 +73,7 @@ def read_artifact(data: bytes, path: str, kind: str | None = None, *, strict: bo
     doc = decode_json(data, path)
     found_kind, version = schema_version(doc, path, expected=kind)
     if strict:
-        _validate(doc, found_kind, path)
+        _validate(doc, found_kind, version, path)
     return _PARSERS[found_kind](doc, path, version)
 
 
@@ -89,18 +90,7 @@ def read_artifact_file(path: str | Path, kind: str | None = None, *, strict: boo
     return read_artifact(data, str(p), kind, strict=strict)
 
 
-def _validate(doc: dict[str, Any], kind: str, path: str) -> None:
-    from dbt_artifacts_parser import parser  # heavy (pydantic models): imported on demand
+def _validate(doc: dict[str, Any], kind: str, version: int, path: str) -> None:
+    from ._strict import validate  # heavy (pydantic models): imported on demand
 
-    validate = {
-        "manifest": parser.parse_manifest,
-        "run_results": parser.parse_run_results,
-        "sources": parser.parse_sources,
-        "catalog": parser.parse_catalog,
-    }[kind]
-    try:
-        validate(doc)
-    except Exception as exc:  # pydantic.ValidationError and the parser's own ValueError
-        first = str(exc).strip().splitlines()
-        summary = "; ".join(first[:4]) if first else type(exc).__name__
-        raise ArtifactValidationError(path, f"does not match dbt's {kind} schema: {summary}") from None
+    validate(doc, kind, version, path)

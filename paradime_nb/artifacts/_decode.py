@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import CorruptArtifactError, InvalidArtifactError, UnsupportedSchemaVersionError
+from ..errors import CorruptArtifactError, InvalidArtifactError, MissingSchemaVersionError, UnsupportedSchemaVersionError
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -45,11 +45,14 @@ def decode_json(data: bytes, path: str) -> dict[str, Any]:
 def schema_version(doc: dict[str, Any], path: str, expected: str | None = None) -> tuple[str, int]:
     """Return (kind, version) from ``metadata.dbt_schema_version``; refuse what we don't know."""
     meta = doc.get("metadata")
+    if meta is None or (isinstance(meta, dict) and meta.get("dbt_schema_version") is None):
+        # dbt writes metadata.dbt_schema_version since 0.19; older files have none
+        raise MissingSchemaVersionError([path])
     if not isinstance(meta, dict):
-        raise InvalidArtifactError(path, "missing the 'metadata' object")
+        raise InvalidArtifactError(path, f"'metadata' must be an object, found a {type(meta).__name__}")
     url = meta.get("dbt_schema_version")
     if not isinstance(url, str):
-        raise InvalidArtifactError(path, "missing metadata.dbt_schema_version")
+        raise InvalidArtifactError(path, f"metadata.dbt_schema_version must be a string, found a {type(url).__name__}")
     match = _SCHEMA_RE.search(url)
     if not match:
         raise UnsupportedSchemaVersionError(path, f"unrecognised dbt_schema_version {url!r}")

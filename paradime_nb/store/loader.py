@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..artifacts import ParsedCatalog, ParsedFreshness, ParsedManifest, ParsedRunResults, artifact_kind, read_artifact
-from ..errors import ArtifactNotFoundError
+from ..errors import ArtifactNotFoundError, MissingSchemaVersionError
 from ..sources.commands import EXECUTING, command_kind
 from ..sources.model import RunData
 
@@ -96,6 +96,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
     commands: dict[str, list] = {k: [] for k in _COMMAND_COLUMNS}
     artifacts: dict[str, list] = {k: [] for k in _ARTIFACT_COLUMNS}
     dbt_version = None
+    too_old: list[str] = []
 
     for cmd in data.commands:
         line_kind = command_kind(cmd.command)
@@ -109,7 +110,11 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
                 raw = file.read()
             except OSError as exc:
                 raise ArtifactNotFoundError(where, f"cannot be read ({exc.strerror or exc})") from None
-            parsed = read_artifact(raw, where, kind, strict=strict)
+            try:
+                parsed = read_artifact(raw, where, kind, strict=strict)
+            except MissingSchemaVersionError:
+                too_old.append(where)  # the other files are read: the error names every such file
+                continue
             used, note = True, None
             key = (kind, parsed.invocation_id or f"{cmd.index}:{file.path}")
             if kind in ("run_results", "sources") and key in seen_invocations:
@@ -143,6 +148,8 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
                     freshness_parts.append((cmd.index, parsed))
             _artifact_row(artifacts, cmd.index, file.path, kind, parsed, len(raw), used, note)
         _command_row(commands, cmd, dbt_command, executes, result_count, freshness_count)
+    if too_old:
+        raise MissingSchemaVersionError(too_old)
 
     prepared.add("commands", commands)
     prepared.add("artifacts", artifacts)
