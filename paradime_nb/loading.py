@@ -84,7 +84,7 @@ def load_runs(
     if todo:
         bar = _progress_bar(len(todo), schedule.slug, progress)
         try:
-            fetched = source.fetch(schedule, todo, progress=progress)
+            fetched = source.fetch(schedule, todo, progress=progress, refresh=refresh)
             for data in fetched:
                 try:
                     prepared = prepare_run(data, strict=strict, source=source.description)

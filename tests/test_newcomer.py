@@ -245,6 +245,51 @@ def test_api_messages_say_what_to_do(tmp_path):
             c.close()
 
 
+def test_load_refresh_downloads_again_and_replaces_what_changed(shell, tmp_path):
+    """`--refresh` re-downloads the runs it loads (not from the disk cache) and stores what
+    the API serves now."""
+    import shutil
+
+    from .bolt_support import FAST, server
+
+    root = tmp_path / "served"
+    (root / S).mkdir(parents=True)
+    shutil.copy(RUNS / S / "schedule.json", root / S)
+    for run_id in ("48011", "48012"):
+        shutil.copytree(RUNS / S / run_id, root / S / run_id)
+    with server(root) as srv:
+        client = Paradime(**srv.credentials(), **FAST, cache_dir=tmp_path / "cache")
+        shell.user_ns["api"] = client
+        value(shell, "%paradime connect --client api")
+        assert sorted(value(shell, "%paradime load jaffle-daily --runs 2").loaded) == [48011, 48012]
+        first = sum(srv.downloaded.values())
+        assert first > 0
+        # the API now serves changed results for run 48012: a model that succeeded is an error
+        files = sorted((root / S / "48012").rglob("run_results.json"))
+        uid = next(r["unique_id"] for r in json.loads(files[-1].read_text())["results"]
+                   if r["unique_id"].startswith("model.") and r["status"] == "success")
+        for path in files:
+            doc = json.loads(path.read_text())
+            for r in doc["results"]:
+                if r["unique_id"] == uid:
+                    r["status"] = "error"
+            path.write_text(json.dumps(doc))
+        status = "SELECT DISTINCT status FROM node_results WHERE run_id = 48012 AND unique_id = ?"
+        assert client.store.fetchall(status, [uid]) == [("success",)]
+        assert value(shell, "%paradime load jaffle-daily --runs 2").already_stored  # stored: nothing fetched
+        assert sum(srv.downloaded.values()) == first
+        report = value(shell, "%paradime load jaffle-daily --runs 2 --refresh")
+        assert sorted(report.loaded) == [48011, 48012]
+        assert sum(srv.downloaded.values()) == 2 * first  # every file again, none from the cache
+        assert client.store.fetchall(status, [uid]) == [("error",)]
+        # the cache holds what was downloaded last: a new kernel reads the new content without a download
+        with Paradime(**srv.credentials(), **FAST, cache_dir=tmp_path / "cache") as other:
+            other.metadata.load(S, runs=2)
+            assert other.store.fetchall(status, [uid]) == [("error",)]
+        assert sum(srv.downloaded.values()) == 2 * first
+        value(shell, "%paradime disconnect")
+
+
 # --- 8. one resolver for every command --------------------------------------------------------------
 
 

@@ -100,7 +100,9 @@ class MetadataClient(SdkNames):
 
         ``runs`` counts finished runs: a run still in progress is listed in the report
         (``skipped_running``) but neither loaded nor counted, unless ``include_running``.
-        Runs already stored are skipped (``refresh=True`` fetches them again). Each run is
+        Runs already stored are skipped; ``refresh=True`` fetches the listed runs again (from
+        the API: asked and downloaded anew, bypassing and rewriting the download cache) and
+        replaces the stored runs with what was fetched. Each run is
         stored in one transaction: a run that fails to load leaves the store as it was.
         ``column_lineage=True`` derives the latest manifest's column lineage now rather
         than on the first column question."""

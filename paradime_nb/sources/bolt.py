@@ -132,7 +132,8 @@ class BoltSource(RunSource):
 
     # --- fetching -----------------------------------------------------------------------
 
-    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None) -> Iterator[RunData]:
+    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None,
+              refresh: bool = False) -> Iterator[RunData]:
         runs = list(runs)
         if not runs:
             return
@@ -149,7 +150,7 @@ class BoltSource(RunSource):
             return pool.submit(guarded)
 
         try:
-            futures = [planners.submit(self._collect, schedule, run, submit, bar) for run in runs]
+            futures = [planners.submit(self._collect, schedule, run, submit, bar, refresh) for run in runs]
             for future in futures:
                 yield future.result()
         finally:
@@ -158,10 +159,12 @@ class BoltSource(RunSource):
             pool.shutdown(wait=True, cancel_futures=True)
             bar.close()
 
-    def _collect(self, schedule: ScheduleInfo, run: RunInfo, submit: Callable[..., Future], bar: _DownloadBar) -> RunData:
-        """One run: its commands, their files, the wanted ones downloaded (or from the cache)."""
+    def _collect(self, schedule: ScheduleInfo, run: RunInfo, submit: Callable[..., Future], bar: _DownloadBar,
+                 refresh: bool = False) -> RunData:
+        """One run: its commands, their files, the wanted ones downloaded (or from the cache,
+        unless ``refresh``: then asked and downloaded again, and the cache rewritten)."""
         slug, run_id = schedule.slug, run.run_id
-        cached = None if run.is_running else _from_index(self.cache.read_index(slug, run_id))
+        cached = None if run.is_running or refresh else _from_index(self.cache.read_index(slug, run_id))
         if cached is not None:
             status, resources = cached
         else:
@@ -179,7 +182,7 @@ class BoltSource(RunSource):
                 what = f"{slug} run {run_id} command {i + 1} {path}"
                 if finished:
                     target = self.cache.file_path(slug, run_id, command.id, path)
-                    if target.is_file():
+                    if target.is_file() and not refresh:
                         files[(i + 1, path)] = _disk_file(path, target)
                     else:
                         files[(i + 1, path)] = submit(self._download_to_cache, by_path[path], target, what, bar)

@@ -96,7 +96,8 @@ class TargetFolderSource(RunSource):
     def runs(self, schedule: ScheduleInfo, *, limit: int | None = None, since: datetime | None = None) -> list[RunInfo]:
         return select_runs([self._run()], limit, since)
 
-    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None) -> Iterator[RunData]:
+    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None,
+              refresh: bool = False) -> Iterator[RunData]:
         files = self._files
         current = self._run(files)
         for run in runs:

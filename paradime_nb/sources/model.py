@@ -83,9 +83,12 @@ class RunSource(ABC):
         """Runs newest first: at most ``limit``, or those started at/after ``since``."""
 
     @abstractmethod
-    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None) -> Iterator[RunData]:
+    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None,
+              refresh: bool = False) -> Iterator[RunData]:
         """Yield each run's commands with the artifact files the store needs (``progress``:
-        a download bar where fetching takes time; None lets the source decide)."""
+        a download bar where fetching takes time; None lets the source decide).
+        ``refresh=True`` reads them again where the runs live, bypassing any cache (local
+        folders are read afresh every time anyway)."""
 
     def schedule(self, name: str) -> ScheduleInfo:
         """Resolve a slug or a display name; unknown names get close matches in the error."""

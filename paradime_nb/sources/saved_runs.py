@@ -118,7 +118,8 @@ class SavedRunsSource(RunSource):
                 raise SourceError(f"{run_dir / 'run.json'}: no integer 'id'") from None
         return select_runs(runs, limit, since)
 
-    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None) -> Iterator[RunData]:
+    def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None,
+              refresh: bool = False) -> Iterator[RunData]:
         folder = self._folder(schedule)
         for run in runs:
             run_dir = folder / str(run.run_id)

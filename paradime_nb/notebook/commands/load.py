@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 @argument("--days", type=float, metavar="D",
           help="every run started in the D days before the newest run the source lists")
 @argument("--refresh", action="store_true",
-          help="load runs again even if stored (their files come from the download cache when there)")
+          help="fetch the runs again even if stored: download their files anew (not from the download cache) "
+               "and replace the stored runs with them")
 @argument("--include-running", action="store_true", help="also load runs still in progress")
 def command(session: Session, line: str) -> LoadReport:
     """Runs already stored are skipped; each run is stored in one transaction. Afterwards
