@@ -308,8 +308,9 @@ def test_lineage_names_resolve_like_history(shell):
 # --- 11. a target folder that mixes invocations months apart ---------------------------------------
 
 
-def test_a_target_folder_mixing_invocations_months_apart_is_said(tmp_path):
+def test_a_target_folder_mixing_invocations_months_apart_is_separate_runs(tmp_path):
     import shutil
+    from datetime import datetime, timezone
 
     from .conftest import GENERATED
 
@@ -320,10 +321,39 @@ def test_a_target_folder_mixing_invocations_months_apart_is_said(tmp_path):
         shutil.copy(version / "6_build" / name, target / name)
     sources = json.loads((version / "4_source_freshness" / "sources.json").read_text())
     sources["metadata"]["generated_at"] = "2025-01-02T03:04:05Z"  # a year before the build
+    sources["metadata"]["invocation_started_at"] = "2025-01-02T03:04:01Z"
     (target / "sources.json").write_text(json.dumps(sources))
+    build_at = json.loads((target / "run_results.json").read_text())["metadata"]["generated_at"]
+
+    def epoch(stamp: str) -> int:
+        return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(timezone.utc).timestamp())
+
+    old_run, new_run = epoch("2025-01-02T03:04:05Z"), epoch(build_at)
     with Paradime.from_path(target, schedule_name="mixed") as client:
+        listing = client.metadata.list_runs("mixed")
+        assert listing["run_id"].tolist() == [new_run, old_run]  # two runs, newest first
         report = client.metadata.load("mixed", progress=False)
-    assert "days apart" in str(report) and "sources.json" in str(report)
+        assert report.loaded == [new_run]
+        text = str(report)
+        assert "sources.json (generated_at 2025-01-02T03:04:05Z)" in text and "days apart" in text
+        assert f"run {old_run}" in text and "\n" not in text
+        assert client.metadata.query_sql("SELECT count(*) AS n FROM freshness_results")["n"].tolist() == [0]
+        health = "SELECT unique_id, health_status FROM node_health ORDER BY unique_id"
+        mixed_health = client.metadata.query_sql(health).values.tolist()
+    alone = tmp_path / "alone" / "target"  # the build without the year-old sources.json
+    shutil.copytree(target, alone)
+    (alone / "sources.json").unlink()
+    with Paradime.from_path(alone, schedule_name="mixed") as client:
+        client.metadata.load("mixed", progress=False)
+        assert client.metadata.query_sql(health).values.tolist() == mixed_health  # the old freshness is not today's
+    with Paradime.from_path(target, schedule_name="mixed") as client:
+        client.metadata.load("mixed", progress=False)
+        both = client.metadata.load("mixed", runs=2, progress=False)
+        assert both.loaded == [old_run] and both.already_stored == [new_run]
+        runs = client.metadata.query_sql(
+            "SELECT run_id, node_count, (SELECT count(*) FROM freshness_results f WHERE f.run_id = r.run_id) AS f "
+            "FROM runs r ORDER BY run_id")
+        assert runs.values.tolist() == [[old_run, 0, len(sources["results"])], [new_run, runs["node_count"].iloc[1], 0]]
 
 
 # --- 10. strict mode ---------------------------------------------------------------------------------

@@ -4,6 +4,10 @@ A target folder holds the artifacts of the last invocation of each kind, so one 
 made of one command per dbt invocation found there (grouped by ``invocation_id``). The run
 id is the newest ``generated_at`` in epoch seconds: reloading after a new ``dbt build``
 adds a run, reloading without one changes nothing.
+
+Files written more than ``MAX_GAP_HOURS`` apart are not one run: a ``sources.json`` left
+from a freshness check months before today's ``dbt build`` is a run of its own, older, so
+its statuses do not count as today's. Each run's notes name the files kept apart.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ _FIELD_RE = {
     key: re.compile(rf'"{key}"\s*:\s*"([^"]*)"'.encode())
     for key in ("invocation_id", "generated_at", "invocation_started_at", "which", "invocation_command")
 }
+#: files whose generated_at are further apart than this belong to different runs (the
+#: store's loader warns about wider spreads inside a run with the same threshold)
+MAX_GAP_HOURS = 24
 _KIND_COMMAND = {"manifest": "dbt parse", "sources": "dbt source freshness", "catalog": "dbt docs generate"}
 
 
@@ -83,27 +90,51 @@ class TargetFolderSource(RunSource):
                     break
         return files
 
+    def _groups(self, files: list[tuple[str, Path, dict[str, str]]] | None = None) -> list[list[tuple[str, Path, dict[str, str]]]]:
+        """The folder's files as runs, newest first: sorted by generated_at, a new run where
+        two consecutive files are more than ``MAX_GAP_HOURS`` apart. Files without a
+        readable generated_at go with the newest run."""
+        files = self._files if files is None else files
+        dated = sorted(((parse_timestamp(m.get("generated_at")), (n, p, m)) for n, p, m in files),
+                       key=lambda item: _key(item[0]))
+        groups: list[list[tuple[str, Path, dict[str, str]]]] = []
+        undated, last = [], None
+        for when, item in dated:
+            if when is None:
+                undated.append(item)
+                continue
+            if last is None or (when - last).total_seconds() > MAX_GAP_HOURS * 3600:
+                groups.append([])
+            groups[-1].append(item)
+            last = when
+        if not groups:
+            return [undated] if undated else []
+        groups[-1].extend(undated)
+        return groups[::-1]
+
     def _run(self, files: list[tuple[str, Path, dict[str, str]]] | None = None) -> RunInfo:
         files = self._files if files is None else files
         stamps = [parse_timestamp(m.get("generated_at")) for _n, _p, m in files]
         stamps = [s for s in stamps if s is not None]
         starts = [parse_timestamp(m.get("invocation_started_at")) for _n, _p, m in files]
-        starts = [s for s in starts if s is not None] or stamps
         ended = max(stamps) if stamps else datetime.fromtimestamp(max(p.stat().st_mtime for _n, p, _m in files))
+        starts = [s for s in starts if s is not None and s <= ended] or stamps  # a start after the end is not one
         run_id = int((ended - datetime(1970, 1, 1)).total_seconds())
         return RunInfo(run_id=run_id, state=None, started_at=min(starts) if starts else ended, ended_at=ended, actor="local")
 
     def runs(self, schedule: ScheduleInfo, *, limit: int | None = None, since: datetime | None = None) -> list[RunInfo]:
-        return select_runs([self._run()], limit, since)
+        return select_runs([self._run(group) for group in self._groups()], limit, since)
 
     def fetch(self, schedule: ScheduleInfo, runs: Sequence[RunInfo], *, progress: bool | None = None,
               refresh: bool = False) -> Iterator[RunData]:
-        files = self._files
-        current = self._run(files)
+        groups = self._groups()
+        current = {info.run_id: (info, group) for group in groups for info in [self._run(group)]}
         for run in runs:
-            if run.run_id != current.run_id:
+            if run.run_id not in current:
                 raise RunNotFoundError(f"run {run.run_id} is no longer in {self.target} (a newer dbt invocation replaced it)")
-            yield RunData(schedule=schedule, run=current, commands=self._commands(files))
+            info, group = current[run.run_id]
+            notes = [_apart(group, other, current) for other in groups if other is not group]
+            yield RunData(schedule=schedule, run=info, commands=self._commands(group), notes=notes)
 
     def _commands(self, files: list[tuple[str, Path, dict[str, str]]]) -> list[CommandInfo]:
         groups: dict[str, list[tuple[str, Path, dict[str, str]]]] = {}
@@ -126,6 +157,22 @@ class TargetFolderSource(RunSource):
             )
             commands.append(CommandInfo(index=index, command=line, started_at=started, ended_at=ended, files=files))
         return commands
+
+
+def _apart(group: list[tuple[str, Path, dict[str, str]]], other: list[tuple[str, Path, dict[str, str]]],
+           runs: dict[int, tuple[RunInfo, list]]) -> str:
+    """The note a run carries about files of the folder kept out of it."""
+    other_id = next(run_id for run_id, (_info, g) in runs.items() if g is other)
+    mine = [parse_timestamp(m.get("generated_at")) for _n, _p, m in group]
+    theirs = [parse_timestamp(m.get("generated_at")) for _n, _p, m in other]
+    mine = [t for t in mine if t is not None]
+    theirs = [t for t in theirs if t is not None]
+    days = (min(abs((a - b).total_seconds()) for a in mine for b in theirs) / 86400) if mine and theirs else None
+    named = ", ".join(f"{n} (generated_at {m.get('generated_at', '?')})" for n, _p, m in other)
+    newer = bool(mine and theirs and max(theirs) > max(mine))
+    gap = f"{days:.1f} days apart from this run's files" if days is not None else "apart from this run's files"
+    return (f"the target folder also holds {named}, written {gap}: read as run {other_id}, "
+            f"{'newer' if newer else 'older'} and separate (its statuses are not this run's)")
 
 
 def _key(value: datetime | None) -> datetime:
