@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from paradime_nb import Paradime
+from paradime_nb.errors import InvalidArgumentError
 from paradime_nb.metadata.catalog_history import CHANGE_KINDS
 from tests.conftest import BIG, JAFFLE, PUBLIC
 from tests.quality_oracle import catalog_changes, catalogs_by_run
@@ -138,7 +139,7 @@ def test_runs_without_a_catalog_say_so(tmp_path):
         assert "no catalog was written in the last 30 days" in stats.note
         changes = client.metadata.get_schema_changes(S)
         assert len(changes.changes) == 0 and "no catalog" in changes.note
-        with pytest.raises(ValueError):
+        with pytest.raises(InvalidArgumentError, match="days must be more than 0"):
             client.metadata.get_relation_stats(S, days=0)
 
 

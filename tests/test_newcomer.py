@@ -456,3 +456,45 @@ def test_files_written_before_dbt_0_19_are_all_named(tmp_path):
             client.metadata.load(S, runs=2, progress=False)
     assert {"run 48001", "run 48002"} <= {p.split("/")[1] for p in info.value.paths}
     assert "\n" not in str(info.value)
+
+
+# --- bad arguments of the project-quality analyses (issue 15's), as everywhere else ---------------
+
+
+def test_bad_arguments_of_the_quality_analyses_are_one_line_invalid_argument_errors(shell):
+    from paradime_nb.metadata.rules import RULES, StagingLayer
+
+    ids = [r.rule_id for r in RULES]
+    with Paradime.demo() as client:
+        client.metadata.load(S, progress=False)
+        m = client.metadata
+        cases = [
+            (lambda: m.get_coverage(S, by="colour"), ["folder", "tag", "owner", "package"]),
+            (lambda: m.get_recommendations(S, rules=["nope"]), ids),
+            (lambda: m.get_recommendations(S, rules=42), ["list of rule ids"]),
+            (lambda: m.get_recommendations(S, thresholds={"rejoin": 2}),
+             [r.rule_id for r in RULES if r.threshold is not None]),
+            (lambda: m.get_recommendations(S, thresholds={"high_fan_out": "ten"}), ["finite number"]),
+            (lambda: m.get_recommendations(S, thresholds={"high_fan_out": float("nan")}), ["finite number"]),
+            (lambda: m.get_recommendations(S, thresholds=["high_fan_out"]), ["mapping"]),
+            (lambda: m.get_recommendations(S, staging="staging"), ["StagingLayer"]),
+            (lambda: StagingLayer(folders=("staging", 3)), ["tuple of strings"]),
+            (lambda: m.get_relation_stats(S, days=0), ["more than 0"]),
+            (lambda: m.get_relation_stats(S, days=float("inf")), ["more than 0"]),
+            (lambda: m.get_schema_changes(S, days="30"), ["number of days"]),
+        ]
+        for call, allowed in cases:
+            with pytest.raises(InvalidArgumentError) as info:
+                call()
+            assert "\n" not in str(info.value) and all(a in str(info.value) for a in allowed), str(info.value)
+        # one rule id alone is that rule (not its letters), a prefix string one prefix
+        assert [r.rule_id for r in m.get_recommendations(S, rules="rejoin").rules] == ["rejoin"]
+        assert StagingLayer(prefixes="stg_").prefixes == ("stg_",)
+    value(shell, "%paradime connect --demo")
+    value(shell, "%paradime load jaffle-daily")
+    for line, said in (("%paradime coverage --by colour", "one of folder, tag"),
+                       ("%paradime recommendations --rule nope", "unknown rule 'nope'"),
+                       ("%paradime recommendations --threshold rejoin=2", "has no threshold"),
+                       ("%paradime schema-changes --days 0", "days")):
+        err = _error(shell, line)
+        assert isinstance(err, UsageError) and "\n" not in str(err) and said in str(err), (line, err)

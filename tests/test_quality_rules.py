@@ -9,6 +9,7 @@ from collections import defaultdict
 import pytest
 
 from paradime_nb import Paradime
+from paradime_nb.errors import InvalidArgumentError
 from paradime_nb.metadata.rules import RULES, StagingLayer
 from tests.conftest import ROOT
 from tests.quality_oracle import Project
@@ -97,9 +98,9 @@ def test_thresholds_rule_choice_and_layers_are_options(project):
     assert _by_rule(only.findings) == {k: EXPECTED[k] for k in ("rejoin", "unused_model")}
     layered = client.metadata.get_recommendations(slug, staging=StagingLayer(folders=("intermediate",), prefixes=()))
     assert _by_rule(layered.findings)["source_outside_staging"] == {"model.shop.stg_orders"}
-    with pytest.raises(ValueError, match="unknown rule 'nope'"):
+    with pytest.raises(InvalidArgumentError, match="unknown rule 'nope'"):
         client.metadata.get_recommendations(slug, rules=["nope"])
-    with pytest.raises(ValueError, match="has no threshold"):
+    with pytest.raises(InvalidArgumentError, match="has no threshold"):
         client.metadata.get_recommendations(slug, thresholds={"rejoin": 2})
 
 
@@ -115,7 +116,7 @@ def test_coverage_and_owners_on_the_small_project(project):
     assert (o.sources, o.sources_with_freshness, o.sources_with_freshness_pct) == (2, 1, 50.0)
     by_owner = {r.group: r.models for r in client.metadata.get_coverage(slug, by="owner").groups}
     assert by_owner == {"team-a": 7, "sales-data@example.com": 1, "data-platform": 0}  # sources: data-platform
-    with pytest.raises(ValueError, match="by must be"):
+    with pytest.raises(InvalidArgumentError, match="by must be"):
         client.metadata.get_coverage(slug, by="colour")
     owners = {o.owner: o for o in client.metadata.get_health_by_owner(slug)}
     assert owners["sales-data@example.com"].nodes == 1  # fct_orders, through its group

@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..store import Store
+from . import arguments
 from .queries import rows
 from .quality_results import RelationStat, RelationStats, ResultList, SchemaChange, SchemaChanges
 
@@ -19,9 +20,8 @@ CHANGE_KINDS = (RELATION_ADDED, RELATION_REMOVED, COLUMN_ADDED, COLUMN_REMOVED, 
 
 
 def _window(store: Store, schedule_name: str, days: float) -> tuple:
-    if days is None or days <= 0:
-        raise ValueError(f"days must be a positive number, not {days!r}")
-    (window,) = rows(store, "window_runs", schedule_name=schedule_name, days=float(days))
+    days = arguments.days(days)
+    (window,) = rows(store, "window_runs", schedule_name=schedule_name, days=days)
     return window["since"], window["until"]
 
 

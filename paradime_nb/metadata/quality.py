@@ -3,11 +3,13 @@ recommendation rules (``rules.py``), and health per owner."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from ..errors import InvalidArgumentError
 from ..store import Store
 from ..vocabulary import CRITICAL, HEALTH_DISPLAY_ORDER, HEALTH_PROBLEMS
 from .health_cache import ensure_health
@@ -54,7 +56,7 @@ def source_facts(store: Store, schedule_name: str) -> ResultList[SourceQuality]:
 
 def coverage(store: Store, schedule_name: str, by: str | None = None) -> Coverage:
     if by is not None and by not in COVERAGE_GROUPS:
-        raise ValueError(f"by must be None or one of {', '.join(COVERAGE_GROUPS)}, not {by!r}")
+        raise InvalidArgumentError(f"by must be None or one of {', '.join(COVERAGE_GROUPS)}, not {by!r}")
     models = model_facts(store, schedule_name)
     sources = source_facts(store, schedule_name)
     groups: ResultList[CoverageRow] = ResultList([], CoverageRow)
@@ -128,6 +130,9 @@ def recommendations(
     staging: R.StagingLayer | None = None,
 ) -> Recommendations:
     chosen = _choose(rule_ids, thresholds)
+    if staging is not None and not isinstance(staging, R.StagingLayer):
+        raise InvalidArgumentError(
+            f"staging must be None or a StagingLayer(folders=(...), prefixes=(...)), not {staging!r}")
     (manifest,) = rows(store, "quality_manifest", schedule_name=schedule_name) or [{}]
     version = manifest.get("schema_version")
     project = _project(store, schedule_name, staging or R.StagingLayer(), manifest.get("started_at"))
@@ -161,19 +166,34 @@ def _stale_note(rule: Rule, project: _Project) -> str | None:
     return None
 
 
-def _choose(rule_ids: Iterable[str] | None, thresholds: Mapping[str, float] | None) -> list[Rule]:
+def _choose(rule_ids: Iterable[str] | str | None, thresholds: Mapping[str, float] | None) -> list[Rule]:
+    """The rules asked for (one id alone is one rule, not its letters), thresholds applied;
+    anything else is an ``InvalidArgumentError`` naming what is allowed."""
     by_id = {rule.rule_id: rule for rule in R.RULES}
-    ids = list(by_id) if rule_ids is None else list(rule_ids)
-    unknown = [i for i in [*ids, *(thresholds or {})] if i not in by_id]
+    if isinstance(rule_ids, str):
+        rule_ids = [rule_ids]
+    try:
+        ids = list(by_id) if rule_ids is None else list(rule_ids)
+    except TypeError:
+        raise InvalidArgumentError(f"rules must be None or a list of rule ids, not {rule_ids!r}") from None
+    if thresholds is not None and not isinstance(thresholds, Mapping):
+        raise InvalidArgumentError(f"thresholds must be None or a mapping of rule id to number, not {thresholds!r}")
+    unknown = [i for i in [*ids, *(thresholds or {})] if not isinstance(i, str) or i not in by_id]
     if unknown:
-        raise ValueError(f"unknown rule {unknown[0]!r}; the rules are {', '.join(by_id)}")
+        raise InvalidArgumentError(f"unknown rule {unknown[0]!r}; the rules are {', '.join(by_id)}")
+    with_threshold = [r.rule_id for r in R.RULES if r.threshold is not None]
     chosen = []
     for rule_id in ids:
         rule = by_id[rule_id]
         if thresholds and rule_id in thresholds:
             if rule.threshold is None:
-                raise ValueError(f"rule {rule_id!r} has no threshold")
-            rule = replace(rule, threshold=float(thresholds[rule_id]))
+                raise InvalidArgumentError(
+                    f"rule {rule_id!r} has no threshold; the rules with one are {', '.join(with_threshold)}")
+            value = thresholds[rule_id]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise InvalidArgumentError(
+                    f"the threshold of {rule_id!r} must be a finite number >= 0, not {value!r}")
+            rule = replace(rule, threshold=float(value))
         chosen.append(rule)
     return chosen
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import InvalidArgumentError
 from .quality_results import Rule
 
 SEVERITY_HIGH = "high"
@@ -78,6 +79,18 @@ class StagingLayer:
 
     folders: tuple[str, ...] = ("staging",)
     prefixes: tuple[str, ...] = ("stg_", "base_")
+
+    def __post_init__(self) -> None:
+        for name in ("folders", "prefixes"):  # one string is one folder / prefix, not its letters
+            value = getattr(self, name)
+            items = (value,) if isinstance(value, str) else value
+            try:
+                items = tuple(items)
+            except TypeError:
+                items = None
+            if items is None or not all(isinstance(i, str) for i in items):
+                raise InvalidArgumentError(f"StagingLayer {name} must be a string or a tuple of strings, not {value!r}")
+            object.__setattr__(self, name, items)
 
     def contains(self, name: str, path: str | None) -> bool:
         folders = (path or "").replace("\\", "/").split("/")[:-1]
