@@ -33,6 +33,8 @@ class LoadReport:
     skipped_running: list[int] = field(default_factory=list)
     notes: dict[int, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
+    #: why nothing was loaded, when the source lists no run at all
+    note: str | None = None
 
     def __str__(self) -> str:
         parts = [f"{self.schedule_name}: loaded {len(self.loaded)} run(s)"]
@@ -44,7 +46,7 @@ class LoadReport:
             ids = ", ".join(str(i) for i in self.skipped_running)
             parts.append(f"{len(self.skipped_running)} still running (run {ids}: skipped, not counted; "
                          "include_running=True loads them)")
-        return ", ".join(parts) + f" in {self.seconds:.2f}s"
+        return ", ".join(parts) + f" in {self.seconds:.2f}s" + (f": {self.note}" if self.note else "")
 
     def _repr_html_(self) -> str:
         return f"<div class='paradime-load'>{escape(str(self))}</div>"
@@ -72,6 +74,8 @@ def load_runs(
     if days is not None and runs == 1:
         limit = None  # `days` alone means every run of those days; runs=1 is only the default
     listing = _listing(source, schedule, limit, since, include_running)
+    if not listing:
+        report.note = f"{source.description or 'the source'} lists no run of this schedule"
     stored = store.stored_runs(schedule.slug)
     todo: list[RunInfo] = []
     for run in listing:

@@ -41,6 +41,10 @@ def test_the_magic_splits_its_arguments_like_a_shell(shell):
     assert sorted(union.unique_ids) == sorted(expected) and len(expected) >= 2
     err = _error(shell, "%paradime load \"Bob's")
     assert isinstance(err, UsageError) and "quote" in str(err) and "\n" not in str(err)
+    err = _error(shell, "%paradime load Jaffle daily")  # unquoted: the error says to quote
+    assert "unrecognized arguments: daily" in str(err) and "needs quotes" in str(err)
+    err = _error(shell, "%paradime load --runs 2 --bogus")  # an unknown option is not a name in pieces
+    assert "--bogus" in str(err) and "quotes" not in str(err)
 
 
 # --- 2. --days: one definition, one-line errors ------------------------------------------------
@@ -56,6 +60,19 @@ def test_load_days_count_back_from_the_newest_run_the_source_lists(shell):
     assert len(report.loaded) == len(expected) >= 3
     perf = value(shell, "%paradime perf --days 3")
     assert len(perf.runs) == len(expected) - 1  # perf: runs started after the window's start
+
+
+def test_a_load_that_finds_nothing_says_why(shell, tmp_path):
+    import shutil
+
+    (tmp_path / S).mkdir()
+    shutil.copy(RUNS / S / "schedule.json", tmp_path / S)  # a schedule that never ran
+    value(shell, f"%paradime connect --path {tmp_path}")
+    for line in ("%paradime load jaffle-daily", "%paradime load jaffle-daily --days 3"):
+        report = value(shell, line)
+        assert report.loaded == [] and "lists no run of this schedule" in str(report), str(report)
+        _result, out = run(shell, line)
+        assert str(tmp_path) in out.stdout and "lists no run" in out.stdout
 
 
 @pytest.mark.parametrize("bad", ["0", "-1", "inf", "nan", "1e308", "1e9"])
@@ -197,6 +214,9 @@ def test_small_things_a_user_sees(shell):
     assert "'" not in FONT
     tests = value(shell, "%paradime tests")
     assert tests.schedule_name == S and S in tests._repr_html_()
+    for line in ("%paradime tests", "%paradime freshness", "%paradime history orders"):
+        _result, out = run(shell, line)  # the plain text (a terminal IPython) names the schedule too
+        assert out.stdout.split("\n", 2)[1].startswith(f"{S}: "), (line, out.stdout[:200])
     perf = value(shell, "%paradime perf")  # one stored run
     assert perf.note and "at least 2 runs" in perf.note
     _result, out = run(shell, "%paradime")

@@ -22,4 +22,11 @@ def split(line: str) -> list[str]:
 
 def parse(command: Any, line: str) -> Any:
     """``command``'s arguments (declared with ``magic_arguments``) from ``line``."""
-    return command.parser.parse_args(split(line))
+    try:
+        return command.parser.parse_args(split(line))
+    except UsageError as exc:
+        said = str(exc)
+        extra = said.split(":", 1)[1].split() if said.startswith("unrecognized arguments:") else []
+        if extra and not any(word.startswith("-") for word in extra):  # `load Jaffle daily`: a name in pieces
+            raise UsageError(f"{said} (a name with spaces needs quotes: \"Jaffle daily\")") from None
+        raise

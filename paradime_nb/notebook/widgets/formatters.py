@@ -141,7 +141,9 @@ def _plain_list(result: Any, printer: Any, cycle: bool) -> None:
     output, whatever the HTML view shows."""
     rows = [repr(r) for r in result[:PLAIN_ROWS]]
     more = f"\n... {len(result) - PLAIN_ROWS} more (.to_frame() has them all)" if len(result) > PLAIN_ROWS else ""
-    printer.text(f"{len(result)} rows\n" + "\n".join(rows) + more)
+    schedule = getattr(result, "schedule_name", None)
+    count = f"{len(result)} {'row' if len(result) == 1 else 'rows'}"
+    printer.text((f"{schedule}: {count}" if schedule else count) + "\n" + "\n".join(rows) + more)
 
 
 def register_formatters(shell: Any) -> None:
