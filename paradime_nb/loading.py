@@ -113,13 +113,16 @@ def _too_old(fetched: Iterator[RunData], strict: bool, source: RunSource) -> lis
     """The files without a dbt_schema_version in the runs still to come (nothing more is
     stored once one run has them): one error names them all."""
     paths: list[str] = []
-    for data in fetched:
-        try:
-            prepare_run(data, strict=strict, source=source.description)
-        except MissingSchemaVersionError as exc:
-            paths.extend(exc.paths)
-        except ParadimeNbError:
-            continue  # another problem of a later run: the first error is the one raised
+    try:
+        for data in fetched:
+            try:
+                prepare_run(data, strict=strict, source=source.description)
+            except MissingSchemaVersionError as exc:
+                paths.extend(exc.paths)
+            except ParadimeNbError:
+                continue  # another problem of a later run: the first error is the one raised
+    except ParadimeNbError:
+        pass  # the source failed on a later run: the files found so far are named
     return paths
 
 

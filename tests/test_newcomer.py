@@ -411,6 +411,30 @@ def test_strict_mode_reads_fusion_shaped_artifacts(tmp_path):
                 == [(m.unique_id, m.health_status) for m in core.metadata.get_model_health(S)])
 
 
+def test_strict_mode_accepts_real_artifacts_of_every_schema_version_and_names_a_real_violation():
+    from paradime_nb.artifacts import read_artifact_file
+    from paradime_nb.errors import ArtifactValidationError
+
+    from .conftest import GENERATED, PUBLIC, SCHEMA_VERSIONS
+
+    kinds = ("manifest", "run_results", "sources", "catalog")
+    files = [p for p in SCHEMA_VERSIONS.rglob("*.json") if "json_schemas" not in p.parts and "generated" not in p.parts]
+    files += sorted(GENERATED.glob("*/4_source_freshness/sources.json")) + sorted(GENERATED.glob("dbt-1.0.9/*/*.json"))
+    seen = set()
+    for path in sorted(files):
+        kind = next((k for k in kinds if path.name.startswith(k)), None)
+        if kind is not None:
+            parsed = read_artifact_file(path, kind, strict=True)
+            seen.add((kind, parsed.schema_version))
+    assert {("manifest", v) for v in range(1, 13)} | {("run_results", v) for v in range(1, 7)} <= seen
+    assert ("sources", 3) in seen and ("catalog", 1) in seen
+    # dbt 1.3 wrote an unrendered `enabled: 'True and True'` on a source: a real schema violation
+    with pytest.raises(ArtifactValidationError) as info:
+        read_artifact_file(PUBLIC / "fivetran__dbt_ad_reporting" / "manifest.json", strict=True)
+    assert ("source 'source.apple_search_ads_source.apple_search_ads.search_term_report' (source): "
+            "config.enabled: Input should be a valid boolean") in str(info.value)
+
+
 @pytest.mark.parametrize("version", ["dbt-1.11.16", "dbt-1.0.9"])  # manifest v12 and v4 (compiled/parsed branches)
 def test_strict_mode_names_the_node_and_the_field_that_failed(tmp_path, version):
     import shutil
@@ -518,3 +542,28 @@ def test_bad_arguments_of_the_quality_analyses_are_one_line_invalid_argument_err
                        ("%paradime schema-changes --days 0", "days")):
         err = _error(shell, line)
         assert isinstance(err, UsageError) and "\n" not in str(err) and said in str(err), (line, err)
+
+
+def test_a_run_whose_files_span_months_is_warned_with_every_file(tmp_path):
+    """A saved (or API) run is one run as Paradime recorded it: files a year apart in it are
+    warned about, naming each old file with its generated_at and the spread."""
+    import shutil
+
+    root = tmp_path / "runs"
+    (root / S).mkdir(parents=True)
+    shutil.copy(RUNS / S / "schedule.json", root / S)
+    run_dir = root / S / "48004"
+    shutil.copytree(RUNS / S / "48004", run_dir)
+    (path,) = run_dir.glob("*_source_freshness/target/sources.json")
+    doc = json.loads(path.read_text())
+    doc["metadata"]["generated_at"] = "2025-01-02T03:04:05Z"
+    path.write_text(json.dumps(doc))
+    newest = max(json.loads(p.read_text())["metadata"]["generated_at"] for p in run_dir.rglob("*.json")
+                 if p.name in ("manifest.json", "run_results.json", "catalog.json"))
+    with Paradime.from_path(root) as client:
+        report = client.metadata.load(S, progress=False)
+    text = str(report)
+    command = path.parent.parent.name.split("_", 1)[0]
+    assert f"command {command} target/sources.json (generated_at 2025-01-02 03:04:05)" in text, text
+    assert newest[:19].replace("T", " ") in text and "days apart" in text and "\n" not in text
+    assert report.loaded == [48004]

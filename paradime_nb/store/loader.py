@@ -236,25 +236,29 @@ MAX_SPREAD_HOURS = 24
 
 
 def _time_spread(artifacts: dict[str, list]) -> str | None:
-    """A warning when the run's files were written far apart (a target/ folder that mixes
-    invocations of different days: its results are read as one run)."""
+    """A warning when the run's files were written far apart (a run whose commands left
+    files of different days: its results are read as one run). Names every file written
+    more than ``MAX_SPREAD_HOURS`` before the newest, with its generated_at, and the spread."""
     stamps = []
-    for path, kind, written in zip(artifacts["path"], artifacts["kind"], artifacts["generated_at"]):
+    for index, path, written in zip(artifacts["command_index"], artifacts["path"], artifacts["generated_at"]):
         try:
             when = datetime.fromisoformat(str(written).replace("Z", "+00:00")) if written else None
         except ValueError:
             when = None
         if when is not None:
-            stamps.append((when.replace(tzinfo=None) if when.tzinfo is None else
-                           when.astimezone(timezone.utc).replace(tzinfo=None), f"{path.rsplit('/', 1)[-1]} ({kind})"))
+            utc = when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone(timezone.utc).replace(tzinfo=None)
+            stamps.append((utc, f"command {index} {path}"))
     if len(stamps) < 2:
         return None
-    (first, first_name), (last, last_name) = min(stamps), max(stamps)
+    (first, _name), (last, last_name) = min(stamps), max(stamps)
     hours = (last - first).total_seconds() / 3600
     if hours <= MAX_SPREAD_HOURS:
         return None
-    return (f"files written {hours / 24:.1f} days apart ({first_name} {first:%Y-%m-%d}, {last_name} {last:%Y-%m-%d}): "
-            "different dbt invocations read as one run; their statuses may not belong together")
+    old = [f"{name} (generated_at {when:%Y-%m-%d %H:%M:%S})" for when, name in sorted(stamps)
+           if (last - when).total_seconds() / 3600 > MAX_SPREAD_HOURS]
+    return (f"files written {hours / 24:.1f} days apart: {', '.join(old)} before {last_name} "
+            f"(generated_at {last:%Y-%m-%d %H:%M:%S}); different dbt invocations read as one run, "
+            "their statuses may not belong together")
 
 
 def _display_path(data: RunData, index: int, path: str) -> str:
