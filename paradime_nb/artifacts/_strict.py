@@ -24,7 +24,7 @@ import functools
 import importlib
 from typing import Any
 
-from ..errors import ArtifactValidationError
+from ..errors import ArtifactValidationError, ConfigurationError
 from .values import normalize_status
 
 _CLASS_NAMES = {"manifest": "Manifest", "run_results": "RunResults", "sources": "Sources", "catalog": "Catalog"}
@@ -63,9 +63,12 @@ def _normalised(doc: dict[str, Any], kind: str) -> dict[str, Any]:
 def _validator(kind: str, version: int) -> Any:
     from pydantic_core import SchemaValidator  # noqa: PLC0415
 
-    module = importlib.import_module(f"dbt_artifacts_parser.parsers.{kind}.{kind}_v{version}")
-    model = getattr(module, f"{_CLASS_NAMES[kind]}V{version}")
-    schema = copy.deepcopy(model.__pydantic_core_schema__)
+    try:
+        module = importlib.import_module(f"dbt_artifacts_parser.parsers.{kind}.{kind}_v{version}")
+        schema = copy.deepcopy(getattr(module, f"{_CLASS_NAMES[kind]}V{version}").__pydantic_core_schema__)
+    except (ImportError, AttributeError):
+        raise ConfigurationError(
+            f"strict=True needs dbt-artifacts-parser 0.12 or later (pydantic v2 models of {kind} v{version})") from None
     refs: dict[str, dict] = {}
     _collect_refs(schema, refs)
     return SchemaValidator(_rewrite(schema, refs))
