@@ -85,6 +85,9 @@ def load_runs(
             report.already_stored.append(run.run_id)
         else:
             todo.append(run)
+    if todo and store.read_only:  # said before anything is fetched
+        ids = ", ".join(str(r.run_id) for r in todo)
+        raise store.read_only_error(f"run(s) {ids} of {schedule.slug} are not stored and cannot be")
     if todo:
         bar = _progress_bar(len(todo), schedule.slug, progress)
         try:

@@ -12,7 +12,7 @@ import pytest
 from IPython.core.error import UsageError
 
 from paradime_nb import Paradime
-from paradime_nb.errors import InvalidArgumentError, QueryError
+from paradime_nb.errors import InvalidArgumentError, QueryError, StoreError
 
 from . import raw
 from .conftest import ROOT, RUNS
@@ -122,6 +122,11 @@ def test_a_store_file_can_be_read_by_two_processes_while_none_writes(tmp_path):
         other = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
         assert other.returncode == 0, other.stderr[-1000:]
         assert other.stdout.strip().split(",") == expected == [m.health_status for m in reader.metadata.get_model_health(S)]
+    with Paradime.from_path(RUNS, database=path, read_only=True) as reader:
+        assert reader.metadata.load(S, runs=2, progress=False).already_stored  # stored: nothing to write
+        with pytest.raises(StoreError) as info:  # said before anything is fetched, not DuckDB's INSERT error
+            reader.metadata.load(S, runs=3, progress=False)
+    assert "open read-only" in str(info.value) and "INSERT" not in str(info.value) and "\n" not in str(info.value)
 
 
 # --- 4 and 5. user SQL is read-only and its errors are one line ----------------------------------
@@ -132,8 +137,10 @@ def test_user_sql_cannot_change_the_store_unless_asked(shell, tmp_path):
     value(shell, "%paradime load jaffle-daily")
     before = value(shell, "%paradime health").models_by_health
     for sql in ("UPDATE node_results SET status = 'error'", "DROP VIEW node_health", "DELETE FROM runs"):
-        result, _out = run(shell, f"%%sql\n{sql}")
-        assert result.error_in_exec is not None or "read-only" in str(result.result), sql
+        result, out = run(shell, f"%%sql\n{sql}")
+        assert isinstance(result.error_in_exec, QueryError) and "read-only" in str(result.error_in_exec), sql
+        shown = (out.stdout + out.stderr).strip()
+        assert "Traceback" not in shown and "\n" not in shown and "read-only" in shown, shown[:300]  # one line
         err = _error(shell, f"%%paradime query\n{sql}")
         assert isinstance(err, UsageError) and "read-only" in str(err) and "\n" not in str(err)
     assert value(shell, "%paradime health").models_by_health == before

@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import QueryError
+
 ALIAS = "paradime"
+
+
+class SqlRefused(QueryError):
+    """A ``%%sql`` statement that would change the store: a ``QueryError`` that IPython
+    shows as one line, as it shows a ``UsageError`` (jupysql re-raises errors it does not
+    know, which would print a traceback through jupysql and SQLAlchemy)."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython's hook for what to print instead of a traceback
+        return [f"QueryError: {self}"]
 
 
 class SqlBridge:
@@ -80,7 +91,10 @@ def _engine(connection: Any, metadata: Any) -> Any:
             parsed = user_sql.statements(cursor, statement) if statement.lower() != "commit" else []
             changes = bool(user_sql.writes(parsed))
             if changes and not metadata.sql_writes:
-                user_sql.refuse_writes(parsed)
+                try:
+                    user_sql.refuse_writes(parsed)
+                except QueryError as exc:  # one line in the cell, as the magic's errors are
+                    raise SqlRefused(str(exc)) from None
             try:
                 return super().execute(statement, parameters, context)
             finally:

@@ -178,6 +178,8 @@ class Store:
     def write_run(self, prepared: PreparedRun, *, replace: bool = False) -> bool:
         """Store one run in one transaction. False when it was already stored (and finished);
         ``replace=True`` swaps a stored run for this one in the same transaction."""
+        if self.read_only:
+            raise self.read_only_error(f"run {prepared.run_id} cannot be stored")
         key = [prepared.schedule_name, prepared.run_id]
         with self._write_lock, self._one_thread(), self._transaction() as cur:
             row = cur.execute("SELECT state FROM runs WHERE schedule_name = ? AND run_id = ?", key).fetchone()
@@ -283,6 +285,10 @@ class Store:
                 cur.execute(statement)
             finally:
                 cur.unregister("_paradime_stage")
+
+    def read_only_error(self, what: str) -> StoreError:
+        return StoreError(f"{self.database} is open read-only (read_only=True, --read-only): {what}; "
+                          "open it without read_only to load runs")
 
     def write_derived(self, statements: Sequence[tuple[str, Sequence[Any]]],
                       tables: Mapping[str, dict[str, list]]) -> None:
