@@ -243,6 +243,23 @@ def test_sql_cells_work_right_after_connect(shell):
 # --- 7. API messages that say what to do ------------------------------------------------------
 
 
+def test_a_long_retry_after_is_said_and_capped(caplog):
+    import logging
+    import time
+
+    from .bolt_support import FAST, server
+
+    with server(RUNS) as srv:
+        srv.inject("status", "listBoltRuns", status=429, retry_after=100)  # "come back in 100 s"
+        with Paradime(**srv.credentials(), **{**FAST, "retry_after_max": 1}, cache_dir=False) as client:
+            started = time.perf_counter()
+            with caplog.at_level(logging.WARNING, logger="paradime_nb"):
+                assert client.metadata.load(S, progress=False).loaded
+            assert time.perf_counter() - started < 30  # capped at retry_after_max, not 100 s
+    said = [r.getMessage() for r in caplog.records if "asked to wait" in r.getMessage()]
+    assert said and "waiting 1 s" in said[0] and "Ctrl-C" in said[0], said
+
+
 def test_api_messages_say_what_to_do(tmp_path):
     from paradime_nb.errors import ApiError
 

@@ -54,6 +54,13 @@ class UrlExpiredError(DownloadError):
 class _SayingRetry(Retry):
     """urllib3's Retry, saying when a 429/503 makes it wait (a silent minute looks hung)."""
 
+    #: the longest wait, where urllib3 has no ``retry_after_max`` of its own (older 2.x releases)
+    cap: float | None = None
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        seconds = super().parse_retry_after(retry_after)
+        return seconds if self.cap is None else min(seconds, self.cap)
+
     def sleep_for_retry(self, response=None):  # type: ignore[no-untyped-def]
         seconds = self.get_retry_after(response) if response is not None else None
         if seconds:
@@ -72,7 +79,9 @@ def _retry(options: HttpOptions) -> Retry:
     )
     if "retry_after_max" in inspect.signature(Retry.__init__).parameters:
         kwargs["retry_after_max"] = options.retry_after_max
-    return _SayingRetry(**kwargs)
+        return _SayingRetry(**kwargs)
+    capped = type("_CappedRetry", (_SayingRetry,), {"cap": options.retry_after_max})  # kept by Retry.new()
+    return capped(**kwargs)
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
