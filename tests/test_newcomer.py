@@ -568,6 +568,29 @@ def test_bad_arguments_of_the_quality_analyses_are_one_line_invalid_argument_err
         assert isinstance(err, UsageError) and "\n" not in str(err) and said in str(err), (line, err)
 
 
+def test_an_old_catalog_in_a_target_folder_stays_with_todays_run_and_is_warned(tmp_path):
+    """A catalog carries no statuses: one from last week's `dbt docs generate` describes the
+    project, so it stays with today's run (its columns are used) and the report says so."""
+    import shutil
+
+    from .conftest import GENERATED
+
+    version = sorted(GENERATED.glob("dbt-1.11*"))[-1]
+    target = tmp_path / "target"
+    target.mkdir()
+    for name in ("manifest.json", "run_results.json"):
+        shutil.copy(version / "6_build" / name, target / name)
+    catalog = json.loads((version / "5_docs_generate" / "catalog.json").read_text())
+    catalog["metadata"]["generated_at"] = "2026-02-20T01:02:03Z"
+    (target / "catalog.json").write_text(json.dumps(catalog))
+    with Paradime.from_path(target, schedule_name="docs") as client:
+        assert len(client.metadata.list_runs("docs")) == 1
+        report = client.metadata.load("docs", progress=False)
+        stored = client.metadata.query_sql("SELECT count(*) AS n FROM catalog_nodes")["n"].tolist()
+    assert stored == [len(catalog["nodes"]) + len(catalog["sources"])]
+    assert "target/catalog.json (generated_at 2026-02-20 01:02:03)" in str(report) and "days apart" in str(report)
+
+
 def test_a_run_whose_files_span_months_is_warned_with_every_file(tmp_path):
     """A saved (or API) run is one run as Paradime recorded it: files a year apart in it are
     warned about, naming each old file with its generated_at and the spread."""

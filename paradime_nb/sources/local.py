@@ -7,7 +7,9 @@ adds a run, reloading without one changes nothing.
 
 Files written more than ``MAX_GAP_HOURS`` apart are not one run: a ``sources.json`` left
 from a freshness check months before today's ``dbt build`` is a run of its own, older, so
-its statuses do not count as today's. Each run's notes name the files kept apart.
+its statuses do not count as today's. Each run's notes name the files kept apart. Files
+without statuses (a catalog from an older ``dbt docs generate``) stay with the newest run
+that has results, and the load report warns about the spread.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ _FIELD_RE = {
 #: files whose generated_at are further apart than this belong to different runs (the
 #: store's loader warns about wider spreads inside a run with the same threshold)
 MAX_GAP_HOURS = 24
+#: the artifact kinds whose statuses make a run's outcome (those are never mixed across runs)
+_OUTCOMES = ("run_results", "sources")
 _KIND_COMMAND = {"manifest": "dbt parse", "sources": "dbt source freshness", "catalog": "dbt docs generate"}
 
 
@@ -110,7 +114,16 @@ class TargetFolderSource(RunSource):
         if not groups:
             return [undated] if undated else []
         groups[-1].extend(undated)
-        return groups[::-1]
+        # files that carry no statuses (a catalog from an older `dbt docs generate`, a
+        # manifest alone) describe the project, not a run's outcome: they stay with the
+        # newest run that has results (the load report still warns about the spread)
+        outcomes = [g for g in groups if any(ARTIFACT_KINDS[n] in _OUTCOMES for n, _p, _m in g)]
+        if not outcomes:
+            return [[item for g in groups for item in g]]
+        for group in groups:
+            if group not in outcomes:
+                outcomes[-1].extend(group)
+        return outcomes[::-1]
 
     def _run(self, files: list[tuple[str, Path, dict[str, str]]] | None = None) -> RunInfo:
         files = self._files if files is None else files
