@@ -484,6 +484,30 @@ def test_strict_mode_names_the_node_and_the_field_that_failed(tmp_path, version)
         assert client.metadata.load("t", progress=False).loaded  # the file as dbt wrote it passes
 
 
+def test_strict_mode_says_what_is_allowed_not_the_first_branch():
+    from paradime_nb.artifacts import read_artifact
+    from paradime_nb.errors import ArtifactValidationError
+
+    from .conftest import GENERATED
+
+    folder = GENERATED / "dbt-1.11.16" / "6_build"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["metadata"]["fusion_only_field"] = {"a": 1}  # unknown fields at the top level too
+    read_artifact(json.dumps(manifest).encode(), "t/manifest.json", strict=True)
+    uid = sorted(manifest["nodes"])[0]
+    manifest["nodes"][uid]["resource_type"] = "widget"
+    with pytest.raises(ArtifactValidationError) as info:
+        read_artifact(json.dumps(manifest).encode(), "t/manifest.json", strict=True)
+    assert f"node {uid!r} (widget): resource_type should be one of seed, analysis, test" in str(info.value)
+    results = json.loads((folder / "run_results.json").read_text())
+    results["results"][0]["status"] = "Exploded"
+    with pytest.raises(ArtifactValidationError) as info:
+        read_artifact(json.dumps(results).encode(), "t/run_results.json", strict=True)
+    message = str(info.value)  # every status the schema allows, not the first enum's
+    assert f"result 0 ({results['results'][0]['unique_id']}): status:" in message
+    assert all(f"'{s}'" in message for s in ("success", "no-op", "pass", "fail", "warn", "runtime error"))
+
+
 def test_files_written_before_dbt_0_19_are_all_named(tmp_path):
     import shutil
 

@@ -91,7 +91,8 @@ def _rewrite(node: Any, refs: dict[str, dict]) -> Any:
         return [_rewrite(v, refs) for v in node]
     if not isinstance(node, dict):
         return node
-    out = {k: (_rewrite(v, refs) if k not in ("cls", "metadata") else v) for k, v in node.items()}
+    schema = isinstance(node.get("type"), str)  # a core schema (not a dict of fields named like keys)
+    out = {k: (v if schema and k in ("cls", "metadata") else _rewrite(v, refs)) for k, v in node.items()}
     for key in ("extra_behavior", "extra_fields_behavior"):
         if out.get(key) == "forbid":
             out[key] = "ignore"
@@ -111,6 +112,9 @@ def _rewrite(node: Any, refs: dict[str, dict]) -> Any:
 
 def _branch_picking(union: dict, refs: dict[str, dict]) -> dict | None:
     choices = [c[0] if isinstance(c, tuple) else c for c in union["choices"]]
+    values = [_literal_values(c, refs) for c in choices]
+    if all(v is not None for v in values):  # a union of enums (statuses): one list of what is allowed
+        return {"type": "literal", "expected": list(dict.fromkeys(x for v in values for x in v))}
     branches = []
     for choice in choices:
         fields = _model_fields(choice, refs)
@@ -118,14 +122,20 @@ def _branch_picking(union: dict, refs: dict[str, dict]) -> dict | None:
             return None  # a union of other things (a string or a list, ...): left as it is
         branches.append(fields)
     labels = [f"{_BRANCH}{i}:{_model_name(c, refs)}" for i, c in enumerate(choices)]
+    kinds = list(dict.fromkeys(x for _keys, _required, literals in branches for x in literals.get("resource_type", ())))
 
     def pick(value: Any) -> str | None:
         if not isinstance(value, dict):
             return labels[0]  # the first branch then says "should be an object"
+        if kinds and "resource_type" in value and value["resource_type"] not in kinds:
+            return None  # no branch has that type: said as such, not as the nearest branch's literal
         scores = [_score(value, *branch) for branch in branches]
         return labels[scores.index(max(scores))]
 
     schema = {"type": "tagged-union", "choices": dict(zip(labels, choices)), "discriminator": pick}
+    if kinds:
+        schema["custom_error_type"] = "resource_type"
+        schema["custom_error_message"] = f"resource_type should be one of {', '.join(map(str, kinds))}"
     for key in ("ref", "metadata", "serialization"):
         if key in union:
             schema[key] = union[key]
@@ -181,6 +191,17 @@ def _model_fields(choice: Any, refs: dict[str, dict]) -> tuple[frozenset[str], f
     return frozenset(keys), frozenset(required), literals
 
 
+def _literal_values(choice: Any, refs: dict[str, dict]) -> list | None:
+    inner = _resolve(choice, refs) if isinstance(choice, dict) else None
+    if not isinstance(inner, dict):
+        return None
+    if inner.get("type") == "literal":
+        return list(inner.get("expected", ()))
+    if inner.get("type") == "enum":
+        return [getattr(m, "value", m) for m in inner.get("members", ())]
+    return None
+
+
 def _model_name(choice: Any, refs: dict[str, dict]) -> str:
     model = _resolve(choice, refs)
     return str(model.get("model_name", "object")) if isinstance(model, dict) else "object"
@@ -195,8 +216,8 @@ def _describe(doc: dict[str, Any], kind: str, version: int, errors: list[dict]) 
     message = " ".join(str(first.get("msg", "invalid")).split())
     more = f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     spelled = kind.replace("_", "-")
-    subject = f"{where[0]}: " if where[0] else ""
-    return f"does not match dbt's {spelled} v{version} schema: {subject}{field or '(the document)'}: {message}{more}"
+    place = ": ".join(part for part in (where[0], field) if part) or "the document"
+    return f"does not match dbt's {spelled} v{version} schema: {place}: {message}{more}"
 
 
 def _entry(doc: dict[str, Any], kind: str, loc: list) -> tuple[str, int]:
