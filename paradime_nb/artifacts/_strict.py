@@ -1,7 +1,7 @@
 """``strict=True``: one artifact checked against dbt's published schema for its version.
 
 The models are dbt-artifacts-parser's (generated from dbt's JSON Schemas), validated with
-three changes, so that what is reported is what is really wrong:
+these changes, so that what is reported is what is really wrong:
 
 - **fields the schema does not know are ignored** (dbt adds fields in minor releases, dbt
   Fusion writes more, e.g. ``depends_on.nodes_with_ref_location``): every model's
@@ -10,6 +10,8 @@ three changes, so that what is reported is what is really wrong:
   branch that declares most of the object's keys), so a test node is checked as a test and
   a broken field is reported as that field, not as the first branch's ("analysis node:
   ``compiled`` required");
+- **a union of enums is one list of allowed values** (a result's status: success, error,
+  ..., pass, fail, warn), so the error lists them all;
 - **statuses are read as dbt-core spells them** (dbt Fusion's ``Error``, ``Success``, ...
   as ``normalize_status`` reads them everywhere else).
 
