@@ -35,9 +35,13 @@ class LoadReport:
     seconds: float = 0.0
     #: why nothing was loaded, when the source lists no run at all
     note: str | None = None
+    #: runs that were stored and were fetched again (``refresh``): their stored copy was replaced
+    replaced: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
         parts = [f"{self.schedule_name}: loaded {len(self.loaded)} run(s)"]
+        if self.replaced:
+            parts[0] += f" ({len(self.replaced)} fetched again, replacing the stored copy)"
         if self.already_stored:
             parts.append(f"{len(self.already_stored)} already stored")
         for run_id, notes in self.notes.items():
@@ -99,6 +103,8 @@ def load_runs(
                     raise MissingSchemaVersionError(exc.paths + _too_old(fetched, strict, source)) from None
                 if store.write_run(prepared, replace=refresh):
                     report.loaded.append(data.run.run_id)
+                    if data.run.run_id in stored:
+                        report.replaced.append(data.run.run_id)
                 else:  # another thread or process stored it meanwhile
                     report.already_stored.append(data.run.run_id)
                 if prepared.run_row.get("notes"):

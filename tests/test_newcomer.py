@@ -323,7 +323,8 @@ def test_load_refresh_downloads_again_and_replaces_what_changed(shell, tmp_path)
         assert value(shell, "%paradime load jaffle-daily --runs 2").already_stored  # stored: nothing fetched
         assert sum(srv.downloaded.values()) == first
         report = value(shell, "%paradime load jaffle-daily --runs 2 --refresh")
-        assert sorted(report.loaded) == [48011, 48012]
+        assert sorted(report.loaded) == sorted(report.replaced) == [48011, 48012]
+        assert "2 fetched again, replacing the stored copy" in str(report)
         assert sum(srv.downloaded.values()) == 2 * first  # every file again, none from the cache
         assert client.store.fetchall(status, [uid]) == [("error",)]
         # the cache holds what was downloaded last: a new kernel reads the new content without a download
