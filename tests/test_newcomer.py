@@ -469,7 +469,7 @@ def test_strict_mode_accepts_real_artifacts_of_every_schema_version_and_names_a_
 
 
 @pytest.mark.parametrize("version", ["dbt-1.11.16", "dbt-1.0.9"])  # manifest v12 and v4 (compiled/parsed branches)
-def test_strict_mode_names_the_node_and_the_field_that_failed(tmp_path, version):
+def test_strict_mode_names_the_node_and_the_field_that_failed(shell, tmp_path, version):
     import shutil
 
     from paradime_nb.errors import ArtifactValidationError
@@ -491,6 +491,9 @@ def test_strict_mode_names_the_node_and_the_field_that_failed(tmp_path, version)
     assert "Analysis" not in message and "Compiled" not in message  # not the first branch of a union
     with Paradime.from_path(GENERATED / version / "3_test", schedule_name="t", strict=True) as client:
         assert client.metadata.load("t", progress=False).loaded  # the file as dbt wrote it passes
+    value(shell, f"%paradime connect --path {target} --schedule-name t --strict")  # the same in the magic
+    err = _error(shell, "%paradime load t")
+    assert isinstance(err, UsageError) and f"node {uid!r} (test): column_name" in str(err) and "\n" not in str(err)
 
 
 def test_strict_mode_says_what_is_allowed_not_the_first_branch():

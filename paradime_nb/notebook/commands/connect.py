@@ -25,6 +25,8 @@ if TYPE_CHECKING:
           help="open --database read-only: several kernels can read it while none writes")
 @argument("--sql-writes", action="store_true",
           help="let %%sql / %%paradime query change the store (read-only by default)")
+@argument("--strict", action="store_true",
+          help="check every file against dbt's published schema for its version (slower; see the README)")
 @argument("--timeout", type=float, metavar="S", help="seconds to wait for each API answer (default 60)")
 @argument("--api-endpoint", metavar="URL", help="default: PARADIME_API_ENDPOINT or ~/.paradime/credentials")
 @argument("--api-key", metavar="KEY", help="default: PARADIME_API_KEY (pass a variable: --api-key $key)")
@@ -39,10 +41,15 @@ def command(session: Session, line: str) -> Paradime:
     if sum(bool(x) for x in (args.demo, args.path, args.client)) > 1:
         raise UsageError("choose one of --demo, --path and --client")
     ro = {"read_only": True} if args.read_only else {}
+    if args.strict and (args.demo or args.client):
+        raise UsageError("--strict goes with --path or the API (the demo is checked by the tests; "
+                         "a --client keeps the strictness it was made with)")
+    strict = {"strict": True} if args.strict else {}
     if args.demo:
         client, where = Paradime.demo(database=args.database, **ro), "the bundled demo"
     elif args.path:
-        client = Paradime.from_path(args.path, database=args.database, schedule_name=args.schedule_name, **ro)
+        client = Paradime.from_path(args.path, database=args.database, schedule_name=args.schedule_name, **ro,
+                                    **strict)
         where = str(args.path)
     elif args.client:
         client = session.shell.user_ns.get(args.client)
@@ -52,7 +59,7 @@ def command(session: Session, line: str) -> Paradime:
     else:
         timeout = {"timeout": args.timeout} if args.timeout is not None else {}
         client = Paradime(api_key=args.api_key, api_secret=args.api_secret, api_endpoint=args.api_endpoint,
-                          workspace_uid=args.workspace_uid, database=args.database, **ro, **timeout)
+                          workspace_uid=args.workspace_uid, database=args.database, **ro, **timeout, **strict)
         where = "the Paradime API"
     client.metadata.sql_writes = client.metadata.sql_writes or args.sql_writes
     session.use(client, where, owned=not args.client)
