@@ -22,7 +22,7 @@ from .results import (
     TestFailure,
     WallTimeItem,
 )
-from .runs import TEST_TYPES, RunData, gc_paused, latest_finished_runs, read_run
+from .runs import TEST_TYPES, RunData, latest_finished_runs, read_run
 from .timeline import SKIPPED
 
 #: statuses that are a warning (a test over warn_if, a freshness past warn_after, a partial build)
@@ -57,9 +57,8 @@ def compare_runs(store: Store, schedule_name: str, run_a: Any = None, run_b: Any
                 raise NotLoadedError(f"no finished run of {schedule_name!r} is stored to compare with")
         else:
             raise ValueError("give run_a with run_b, or run_a alone (compared with the latest finished run)")
-    with gc_paused():
-        a, b = read_run(store, schedule_name, run_a), read_run(store, schedule_name, run_b)
-        path_a, path_b = critical_path_of(a), critical_path_of(b)
+    a, b = read_run(store, schedule_name, run_a), read_run(store, schedule_name, run_b)
+    path_a, path_b = critical_path_of(a), critical_path_of(b)
     key_a = {"schedule_name": schedule_name, "run_id": a.run_id}
     key_b = {"schedule_name": schedule_name, "run_id": b.run_id}
     notes = []
