@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ...store import Store
+from ...store import Store, gc_paused
 from ..results import ResultList
 from .results import CommandSegment, CriticalPath, CriticalPathNode, NodeSlack
 from .runs import RunData, Spans, _moment, read_run
@@ -130,7 +130,8 @@ def command_slack(spans: Spans, links: Links) -> np.ndarray:
 
 
 def critical_path(store: Store, schedule_name: str, run_id: Any = None) -> CriticalPath:
-    return critical_path_of(read_run(store, schedule_name, run_id))
+    with gc_paused():  # a slack record per execution
+        return critical_path_of(read_run(store, schedule_name, run_id))
 
 
 def critical_path_of(data: RunData) -> CriticalPath:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import NotLoadedError
-from ...store import Store
+from ...store import Store, gc_paused
 from ...vocabulary import ERROR_STATUSES
 from ..queries import rows
 from ..results import ResultList
@@ -57,6 +57,11 @@ def compare_runs(store: Store, schedule_name: str, run_a: Any = None, run_b: Any
                 raise NotLoadedError(f"no finished run of {schedule_name!r} is stored to compare with")
         else:
             raise ValueError("give run_a with run_b, or run_a alone (compared with the latest finished run)")
+    with gc_paused():
+        return _compare(store, schedule_name, run_a, run_b, duration_threshold)
+
+
+def _compare(store: Store, schedule_name: str, run_a: Any, run_b: Any, duration_threshold: float) -> RunComparison:
     a, b = read_run(store, schedule_name, run_a), read_run(store, schedule_name, run_b)
     path_a, path_b = critical_path_of(a), critical_path_of(b)
     key_a = {"schedule_name": schedule_name, "run_id": a.run_id}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...store import Store
+from ...store import Store, gc_paused
 from ..results import ResultList
 from .results import RunTimeline, TimelineCommand, TimelineNode, UntimedNode
 from .runs import RunData, read_run
@@ -18,7 +18,8 @@ NO_TIMING_MISSING = "no timing recorded (an old run_results schema, or an interr
 
 
 def run_timeline(store: Store, schedule_name: str, run_id: Any = None) -> RunTimeline:
-    return timeline_of(read_run(store, schedule_name, run_id, detail=True))
+    with gc_paused():  # a record per execution: tens of thousands on a big run
+        return timeline_of(read_run(store, schedule_name, run_id, detail=True))
 
 
 def timeline_of(data: RunData) -> RunTimeline:
