@@ -83,8 +83,11 @@ def replay_makespan(spans: Spans, links: Links, threads: int, durations: Mapping
 
 def what_if(store: Store, schedule_name: str, changes: Mapping[str, Any], run_id: Any = None) -> WhatIf:
     if not isinstance(changes, Mapping):
-        raise InvalidArgumentError(f"changes must map node names to seconds or factors ({ALLOWED_VALUES}), "
+        raise InvalidArgumentError(f"what_if: changes must map node names to {ALLOWED_VALUES}, "
                                    f"not {type(changes).__name__}")
+    for key in changes:
+        if not isinstance(key, str) or not key.strip():
+            raise InvalidArgumentError(f"what_if: a node to change is named by a non-empty string, not {key!r}")
     data = read_run(store, schedule_name, run_id)
     if data.run["in_progress"]:
         raise RunTimingError(f"run {data.run_id} of {schedule_name!r} is still {data.run['state']}: "
@@ -140,8 +143,6 @@ def _durations(store: Store, data: RunData, changes: Mapping[str, Any]) -> tuple
 
 
 def _node(store: Store, data: RunData, key: Any, names: dict[str, str | None]) -> str:
-    if not isinstance(key, str) or not key.strip():
-        raise NodeNotFoundError(str(key), data.schedule_name)
     key = key.strip()
     if key in names:
         return key
@@ -155,15 +156,13 @@ def _node(store: Store, data: RunData, key: Any, names: dict[str, str | None]) -
 
 
 def _new_seconds(key: str, value: Any, current: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
-        raise InvalidArgumentError(f"what_if {key}: {value!r} is not one of {ALLOWED_VALUES}")
-    if isinstance(value, str):
-        m = _FACTOR.match(value)
-        if m is None:
-            raise InvalidArgumentError(f"what_if {key}: {value!r} is not one of {ALLOWED_VALUES}")
+    m = _FACTOR.match(value) if isinstance(value, str) else None
+    if m is not None:
         seconds = current * float(m.group(1) or m.group(2))
-    else:
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
         seconds = float(value)
+    else:
+        seconds = math.nan
     if not math.isfinite(seconds) or seconds < 0:
-        raise InvalidArgumentError(f"what_if {key}: {value!r} is not one of {ALLOWED_VALUES}")
+        raise InvalidArgumentError(f"what_if: the change for {key!r} must be {ALLOWED_VALUES}, not {value!r}")
     return seconds

@@ -15,6 +15,7 @@ import numpy as np
 from ...errors import NotLoadedError, RunNotStoredError
 from ...store import Store
 from ...store.store import UNFINISHED_STATES
+from .. import arguments
 from ..queries import rows, sql
 from .dag import effective_parents
 
@@ -34,6 +35,7 @@ def stored_runs(store: Store, schedule_name: str) -> list[dict[str, Any]]:
 def resolve_run(store: Store, schedule_name: str, run_id: Any = None) -> dict[str, Any]:
     """The stored run ``run_id`` (None: the latest stored run), or RunNotStoredError with
     the stored run ids nearest to it."""
+    run_id = arguments.run_id(run_id)
     if run_id is None:
         found = stored_runs(store, schedule_name)
         if not found:
