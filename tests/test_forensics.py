@@ -273,10 +273,13 @@ def _last_freshness(run_dir):
     return {r["unique_id"]: r["status"] for r in raw.freshness_rows(run_dir)}
 
 
-@pytest.mark.parametrize("pair", list(zip(JAFFLE_RUNS, JAFFLE_RUNS[1:])), ids=lambda p: f"{p[0].name}-{p[1].name}")
-def test_compare_runs_matches_raw(jaffle, pair):
-    da, db = pair
-    diff = jaffle.compare_runs("jaffle-daily", _run_id(da), _run_id(db))
+def _final_times(run_dir):
+    """unique id -> (status, execution_time) of its last result in the run."""
+    return {r["unique_id"]: (r["status"], r.get("execution_time")) for _, _, r in raw.executing_results(run_dir)}
+
+
+def _check_diff(metadata, schedule, da, db):
+    diff = metadata.compare_runs(schedule, _run_id(da), _run_id(db))
     fa, fb = raw.final_statuses(da), raw.final_statuses(db)
     expected = {(u, _transition(fa.get(u), fb.get(u))) for u in set(fa) | set(fb)} - {(u, None) for u in set(fa) | set(fb)}
     sa, sb = _last_freshness(da), _last_freshness(db)
@@ -292,15 +295,49 @@ def test_compare_runs_matches_raw(jaffle, pair):
     checksum = lambda n: n["checksum"].get("checksum") if isinstance(n.get("checksum"), dict) else n.get("checksum")  # noqa: E731
     assert {n.unique_id for n in diff.nodes if "checksum" in n.fields} == {
         u for u in set(ma) & set(mb) if checksum(ma[u]) != checksum(mb[u])}
+    config = lambda n, key: (n.get("config") or {}).get(key)  # noqa: E731
+    for field, key in (("materialized", "materialized"), ("enabled", "enabled")):
+        assert {n.unique_id for n in diff.nodes if field in n.fields} == {
+            u for u in set(ma) & set(mb) if config(ma[u], key) != config(mb[u], key)}, field
+    # freshness: the last check of each source, its status or its max_loaded_at moved
+    la, lb = ({r["unique_id"]: r for r in raw.freshness_rows(d)} for d in (da, db))
+    assert {f.unique_id for f in diff.freshness} == {
+        u for u in set(la) | set(lb) if (la.get(u) or {}).get("status") != (lb.get(u) or {}).get("status")
+        or (la.get(u) or {}).get("max_loaded_at") != (lb.get(u) or {}).get("max_loaded_at")}
+    # durations: both runs timed it, neither skipped it, at least 1 s and 20 % apart
+    ta, tb = _final_times(da), _final_times(db)
+    moved = {}
+    for u in set(ta) & set(tb):
+        (st_a, a), (st_b, b) = ta[u], tb[u]
+        if a is not None and b is not None and "skipped" not in (st_a, st_b) and abs(b - a) >= 1.0 and (
+                not a or abs(b - a) / a >= 0.2):
+            moved[u] = b - a
+    assert {d.unique_id: d.delta_seconds for d in diff.durations} == pytest.approx(moved)
+    on_path = {n.unique_id for p in (_run_id(da), _run_id(db)) for n in metadata.get_critical_path(schedule, p).nodes}
+    assert {d.unique_id for d in diff.durations if d.on_critical_path} == set(moved) & on_path
     info_a, info_b = oracle.run_info(da), oracle.run_info(db)
     assert (diff.a.git_commit, diff.b.git_commit) == (info_a["gitInfo"]["commitHash"], info_b["gitInfo"]["commitHash"])
     assert diff.b.commands == [c["command"] for c in oracle.commands(db)]
+    assert diff.a.commands == [c["command"] for c in oracle.commands(da)]
     wall = {i.name: i for i in diff.wall_time if i.kind == "command"}
     assert sum((i.seconds_b or 0) for i in wall.values()) == pytest.approx(
         sum((c["end"] - c["start"]).total_seconds() for c in oracle.commands(db)))
     assert diff.wall_delta_seconds == pytest.approx(diff.b.wall_seconds - diff.a.wall_seconds)
     assert len(diff.to_frame()) == (len(diff.nodes) + len(diff.statuses) + len(diff.new_test_failures)
                                     + len(diff.resolved_test_failures) + len(diff.freshness) + len(diff.durations))
+    return diff
+
+
+@pytest.mark.parametrize("pair", list(zip(JAFFLE_RUNS, JAFFLE_RUNS[1:])), ids=lambda p: f"{p[0].name}-{p[1].name}")
+def test_compare_runs_matches_raw(jaffle, pair):
+    _check_diff(jaffle, "jaffle-daily", *pair)
+
+
+@pytest.mark.slow
+def test_compare_runs_matches_raw_on_big_2000(big):
+    first, second = raw.run_dirs(BIG_2000)
+    diff = _check_diff(big, "big-2000", first, second)
+    assert diff.statuses and diff.durations  # the two runs differ in both
 
 
 def test_compare_the_passing_and_the_failing_run(jaffle):
