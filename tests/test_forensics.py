@@ -340,6 +340,28 @@ def test_compare_runs_matches_raw_on_big_2000(big):
     assert diff.statuses and diff.durations  # the two runs differ in both
 
 
+def test_compare_runs_names_the_configuration_that_changed(tmp_path):
+    target = tmp_path / "runs" / "jaffle-daily"
+    target.mkdir(parents=True)
+    shutil.copy(JAFFLE / "schedule.json", target / "schedule.json")
+    for run_id in (48011, 48012):
+        shutil.copytree(JAFFLE / str(run_id), target / str(run_id))
+    for path in (target / "48012").rglob("manifest.json"):  # a deployment: orders becomes incremental, retagged
+        doc = json.loads(path.read_text())
+        node = doc["nodes"]["model.jaffle_shop.orders"]
+        node["config"]["materialized"] = "incremental"
+        node["config"]["tags"] = node["tags"] = ["marts"]
+        path.write_text(json.dumps(doc))
+    with Paradime.from_path(tmp_path / "runs") as client:
+        client.metadata.load("jaffle-daily", runs=2, progress=False)
+        diff = client.metadata.compare_runs("jaffle-daily", 48011, 48012)
+    changed = {n.unique_id: n.fields for n in diff.nodes if n.change == "changed"}
+    assert {"materialized", "tags"} <= set(changed["model.jaffle_shop.orders"])
+    untouched = oracle.manifest(JAFFLE / "48012")
+    assert all("materialized" not in fields and "tags" not in fields
+               for uid, fields in changed.items() if uid != "model.jaffle_shop.orders" and uid in untouched)
+
+
 def test_compare_the_passing_and_the_failing_run(jaffle):
     diff = jaffle.compare_runs("jaffle-daily", 48008, 48009)
     failing = raw.final_statuses(JAFFLE / "48009")
