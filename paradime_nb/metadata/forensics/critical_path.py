@@ -20,7 +20,7 @@ import numpy as np
 from ...store import Store, gc_paused
 from ..results import ResultList
 from .results import CommandSegment, CriticalPath, CriticalPathNode, NodeSlack
-from .runs import RunData, Spans, _moment, read_run
+from .runs import RunData, Spans, moment, read_run
 
 #: seconds a start may precede the end it waited for (dbt records a node's end, then starts
 #: its children; the timestamps are from one clock, so this is rounding only)
@@ -176,8 +176,8 @@ def critical_path_of(data: RunData) -> CriticalPath:
                 on = int(links.waited_on[i])
                 nodes.append(CriticalPathNode(
                     cmd.index, c["dbt_command"], spans.uid[i], spans.name[i], spans.resource_type[i],
-                    spans.status[i], spans.thread_id[i], _moment(float(spans.start[i])),
-                    _moment(float(spans.end[i])), seconds, _share(seconds, wall), _KINDS[links.kind[i]],
+                    spans.status[i], spans.thread_id[i], moment(float(spans.start[i])),
+                    moment(float(spans.end[i])), seconds, _share(seconds, wall), _KINDS[links.kind[i]],
                     spans.uid[on] if on >= 0 else None, float(links.delay[i])))
             slack_parts.append((cmd.index, spans, command_slack(spans, links)))
         seconds_ = c["duration_seconds"]

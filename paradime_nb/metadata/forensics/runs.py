@@ -94,17 +94,17 @@ class Execution:
 
     @property
     def started_at(self) -> datetime | None:
-        return _moment(self.start)
+        return moment(self.start)
 
     @property
     def ended_at(self) -> datetime | None:
-        return _moment(self.end)
+        return moment(self.end)
 
 
 _EPOCH = datetime(1970, 1, 1)
 
 
-def _moment(seconds: float | None) -> datetime | None:
+def moment(seconds: float | None) -> datetime | None:
     """Epoch seconds back to a naive UTC timestamp (to the microsecond)."""
     return None if seconds is None else _EPOCH + timedelta(microseconds=round(seconds * 1e6))
 
@@ -140,10 +140,6 @@ class Spans:
     @property
     def phase_end(self) -> float:
         return float(self.end.max())
-
-    def execution(self, i: int, command_index: int) -> Execution:
-        return Execution(command_index, self.uid[i], self.name[i], self.resource_type[i], self.status[i],
-                         self.thread_id[i], float(self.start[i]), float(self.end[i]), None)
 
 
 @dataclass
