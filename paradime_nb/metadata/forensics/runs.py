@@ -220,7 +220,8 @@ def _spans(store: Store, key: dict[str, Any], builds: set[int]) -> dict[int, tup
     """command index -> (its result count, its timed spans with the DAG, or None)."""
     cur = store.cursor()
     try:
-        cur.execute("BEGIN TRANSACTION")  # the three queries number the nodes alike: one snapshot
+        cur.execute("BEGIN TRANSACTION")  # one snapshot for the numbering and what joins to it
+        cur.execute(sql("forensics_graph_ids"), key)  # a temporary table of this cursor
         res = _fetch(cur, "forensics_graph_spans", key)
         if not len(res["node"]):
             return {}
