@@ -69,7 +69,7 @@ def releases(spans: Spans) -> Links:
     tn, tp = order[1:][same], order[:-1][same]
     ended = end[tp] <= limit[tn]
     tn, tp = tn[ended], tp[ended]
-    kind = np.zeros(n, dtype=np.int8)
+    kind = np.full(n, _START, dtype=np.int8)
     waited_on = np.full(n, -1, dtype=np.int64)
     release = np.full(n, first, dtype=np.float64)
     if len(pn):  # the dependency that ended last (one that ended after the command's first start)
