@@ -149,19 +149,27 @@ def chain(timed: dict[str, dict], deps: dict[str, set[str]]) -> list[str]:
     return list(reversed(out))
 
 
-@lru_cache(maxsize=4)
-def critical_paths(run_dir: Path) -> dict[int, list[str]]:
-    """command position -> its critical chain (unique ids, first first)."""
-    nodes = manifest(run_dir)
+def command_dags(nodes: dict[str, dict], commands: dict[int, list[dict]]) -> dict[int, tuple[dict, dict]]:
+    """command position -> (its timed executions by unique id, what each waited for), for
+    the commands (position -> executions, as ``executions`` gives them) with timings."""
     upstream = ancestors(nodes)
     out = {}
-    for pos, results in executions(run_dir).items():
+    for pos, results in commands.items():
         timed = {}
         for x in results:
             if x["start"] is not None and x["end"] is not None:
                 timed[x["uid"]] = x
-        if not timed:
-            continue
-        build = results[0]["which"] == "build"
-        out[pos] = chain(timed, command_deps(nodes, timed, build, upstream))
+        if timed:
+            out[pos] = (timed, command_deps(nodes, timed, results[0]["which"] == "build", upstream))
     return out
+
+
+@lru_cache(maxsize=4)
+def run_dags(run_dir: Path) -> dict[int, tuple[dict, dict]]:
+    return command_dags(manifest(run_dir), executions(run_dir))
+
+
+@lru_cache(maxsize=4)
+def critical_paths(run_dir: Path) -> dict[int, list[str]]:
+    """command position -> its critical chain (unique ids, first first)."""
+    return {pos: chain(timed, deps) for pos, (timed, deps) in run_dags(run_dir).items()}

@@ -7,10 +7,17 @@ from __future__ import annotations
 import json
 import shutil
 
+import networkx as nx
 import pytest
 
 from paradime_nb import Paradime
-from paradime_nb.errors import NodeNotFoundError, NotLoadedError, RunNotStoredError, RunTimingError
+from paradime_nb.errors import (
+    InvalidArgumentError,
+    NodeNotFoundError,
+    NotLoadedError,
+    RunNotStoredError,
+    RunTimingError,
+)
 from paradime_nb.metadata.forensics.replay import replay_tolerance
 
 from . import forensics_oracle as oracle
@@ -131,6 +138,90 @@ def test_timeline_critical_path_and_replay_match_raw_on_big_2000(big, run_dir):
     _check_replay(big, "big-2000", run_dir)
 
 
+# --- critical path and slack as networkx longest paths ---------------------------------------
+#
+# Per command, the graph of what each node waited for is rebuilt from the raw JSON (the
+# oracle's statement of dbt's DAG: every executed ancestor, build's test gates) plus each
+# node's thread predecessor, keeping the edges that had ended when the node started. A node
+# weighs the time from its release (the last such end, or the command's first start) to
+# its own end, so the heaviest path from the command's start is the chain that bounded the
+# command: networkx's dag_longest_path must be the critical path. A node's slack is the
+# command's last end less its own end less the heaviest path after it.
+
+START = "<command start>"
+
+
+def _longest_paths(timed: dict[str, dict], deps: dict[str, set[str]]) -> tuple[list[str], dict[str, float]]:
+    order = sorted(timed.values(), key=lambda x: (x["start"], x["end"]))
+    first = oracle.seconds(order[0]["start"])
+    end = {x["uid"]: oracle.seconds(x["end"]) for x in order}
+    start = {x["uid"]: oracle.seconds(x["start"]) for x in order}
+    g = nx.DiGraph()
+    g.add_nodes_from(end)
+    on_thread: dict[str, str] = {}
+    for x in order:
+        uid = x["uid"]
+        waited = [d for d in deps[uid] if d in timed]
+        if x["thread"]:
+            if x["thread"] in on_thread:
+                waited.append(on_thread[x["thread"]])
+            on_thread[x["thread"]] = uid
+        g.add_edges_from((d, uid) for d in waited if end[d] <= start[uid] + oracle.TOLERANCE)
+    assert nx.is_directed_acyclic_graph(g)
+    weight = {}
+    for uid in end:
+        release = max([first] + [end[p] for p in g.predecessors(uid)])
+        weight[uid] = end[uid] - min(release, start[uid])  # a node cannot start before its release
+    g.add_edges_from((START, uid) for uid in end)
+    for a, b in g.edges:
+        g.edges[a, b]["weight"] = weight[b]
+    path = nx.dag_longest_path(g, weight="weight")
+    assert path[0] == START
+    after: dict[str, float] = {}
+    for uid in reversed(list(nx.topological_sort(g))):
+        after[uid] = max([0.0] + [weight[s] + after[s] for s in g.successors(uid)])
+    last = max(end.values())
+    return path[1:], {uid: max(0.0, last - end[uid] - after[uid]) for uid in end}
+
+
+def _check_longest_paths(path, dags: dict[int, tuple[dict, dict]]):
+    assert path.computable == bool(dags)
+    slack = {(s.command_index, s.unique_id): s.slack_seconds for s in path.slack}
+    expected_slack = {}
+    for pos, (timed, deps) in dags.items():
+        chain, floats = _longest_paths(timed, deps)
+        assert [n.unique_id for n in path.nodes if n.command_index == pos] == chain, f"command {pos}"
+        expected_slack.update({(pos, uid): s for uid, s in floats.items()})
+    assert slack.keys() == expected_slack.keys()
+    wrong = {k: (slack[k], v) for k, v in expected_slack.items() if abs(slack[k] - v) > 1e-4}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("run_dir", JAFFLE_RUNS, ids=lambda p: p.name)
+def test_critical_path_and_slack_are_networkx_longest_paths_on_every_jaffle_run(jaffle, run_dir):
+    _check_longest_paths(jaffle.get_critical_path("jaffle-daily", _run_id(run_dir)), oracle.run_dags(run_dir))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("run_dir", raw.run_dirs(BIG_2000), ids=lambda p: p.name)
+def test_critical_path_and_slack_are_networkx_longest_paths_on_big_2000(big, run_dir):
+    _check_longest_paths(big.get_critical_path("big-2000", _run_id(run_dir)), oracle.run_dags(run_dir))
+
+
+@pytest.mark.parametrize("version", sorted(p.name for p in GENERATED.iterdir() if p.is_dir()))
+def test_critical_path_and_slack_are_networkx_longest_paths_on_every_dbt_release(version):
+    folder = GENERATED / version / "6_build"
+    doc = raw.load_json(folder / "run_results.json")
+    executions = [{"uid": r["unique_id"], "thread": r.get("thread_id"), "start": oracle.span(r)[0],
+                   "end": oracle.span(r)[1], "which": doc["args"].get("which")} for r in doc["results"]]
+    dags = oracle.command_dags(raw.manifest_graph_nodes(raw.load_json(folder / "manifest.json")), {1: executions})
+    with Paradime.from_path(folder) as client:
+        client.metadata.load("6_build", progress=False)
+        path = client.metadata.get_critical_path("6_build")
+    assert {n.command_index for n in path.nodes} <= {1}
+    _check_longest_paths(path, dags)
+
+
 # --- replay ----------------------------------------------------------------------------------
 
 
@@ -182,10 +273,13 @@ def _last_freshness(run_dir):
     return {r["unique_id"]: r["status"] for r in raw.freshness_rows(run_dir)}
 
 
-@pytest.mark.parametrize("pair", list(zip(JAFFLE_RUNS, JAFFLE_RUNS[1:])), ids=lambda p: f"{p[0].name}-{p[1].name}")
-def test_compare_runs_matches_raw(jaffle, pair):
-    da, db = pair
-    diff = jaffle.compare_runs("jaffle-daily", _run_id(da), _run_id(db))
+def _final_times(run_dir):
+    """unique id -> (status, execution_time) of its last result in the run."""
+    return {r["unique_id"]: (r["status"], r.get("execution_time")) for _, _, r in raw.executing_results(run_dir)}
+
+
+def _check_diff(metadata, schedule, da, db):
+    diff = metadata.compare_runs(schedule, _run_id(da), _run_id(db))
     fa, fb = raw.final_statuses(da), raw.final_statuses(db)
     expected = {(u, _transition(fa.get(u), fb.get(u))) for u in set(fa) | set(fb)} - {(u, None) for u in set(fa) | set(fb)}
     sa, sb = _last_freshness(da), _last_freshness(db)
@@ -201,15 +295,71 @@ def test_compare_runs_matches_raw(jaffle, pair):
     checksum = lambda n: n["checksum"].get("checksum") if isinstance(n.get("checksum"), dict) else n.get("checksum")  # noqa: E731
     assert {n.unique_id for n in diff.nodes if "checksum" in n.fields} == {
         u for u in set(ma) & set(mb) if checksum(ma[u]) != checksum(mb[u])}
+    config = lambda n, key: (n.get("config") or {}).get(key)  # noqa: E731
+    for field, key in (("materialized", "materialized"), ("enabled", "enabled")):
+        assert {n.unique_id for n in diff.nodes if field in n.fields} == {
+            u for u in set(ma) & set(mb) if config(ma[u], key) != config(mb[u], key)}, field
+    # freshness: the last check of each source, its status or its max_loaded_at moved
+    la, lb = ({r["unique_id"]: r for r in raw.freshness_rows(d)} for d in (da, db))
+    assert {f.unique_id for f in diff.freshness} == {
+        u for u in set(la) | set(lb) if (la.get(u) or {}).get("status") != (lb.get(u) or {}).get("status")
+        or (la.get(u) or {}).get("max_loaded_at") != (lb.get(u) or {}).get("max_loaded_at")}
+    # durations: both runs timed it, neither skipped it, at least 1 s and 20 % apart
+    ta, tb = _final_times(da), _final_times(db)
+    moved = {}
+    for u in set(ta) & set(tb):
+        (st_a, a), (st_b, b) = ta[u], tb[u]
+        if a is not None and b is not None and "skipped" not in (st_a, st_b) and abs(b - a) >= 1.0 and (
+                not a or abs(b - a) / a >= 0.2):
+            moved[u] = b - a
+    assert {d.unique_id: d.delta_seconds for d in diff.durations} == pytest.approx(moved)
+    on_path = {n.unique_id for p in (_run_id(da), _run_id(db)) for n in metadata.get_critical_path(schedule, p).nodes}
+    assert {d.unique_id for d in diff.durations if d.on_critical_path} == set(moved) & on_path
     info_a, info_b = oracle.run_info(da), oracle.run_info(db)
     assert (diff.a.git_commit, diff.b.git_commit) == (info_a["gitInfo"]["commitHash"], info_b["gitInfo"]["commitHash"])
     assert diff.b.commands == [c["command"] for c in oracle.commands(db)]
+    assert diff.a.commands == [c["command"] for c in oracle.commands(da)]
     wall = {i.name: i for i in diff.wall_time if i.kind == "command"}
     assert sum((i.seconds_b or 0) for i in wall.values()) == pytest.approx(
         sum((c["end"] - c["start"]).total_seconds() for c in oracle.commands(db)))
     assert diff.wall_delta_seconds == pytest.approx(diff.b.wall_seconds - diff.a.wall_seconds)
     assert len(diff.to_frame()) == (len(diff.nodes) + len(diff.statuses) + len(diff.new_test_failures)
                                     + len(diff.resolved_test_failures) + len(diff.freshness) + len(diff.durations))
+    return diff
+
+
+@pytest.mark.parametrize("pair", list(zip(JAFFLE_RUNS, JAFFLE_RUNS[1:])), ids=lambda p: f"{p[0].name}-{p[1].name}")
+def test_compare_runs_matches_raw(jaffle, pair):
+    _check_diff(jaffle, "jaffle-daily", *pair)
+
+
+@pytest.mark.slow
+def test_compare_runs_matches_raw_on_big_2000(big):
+    first, second = raw.run_dirs(BIG_2000)
+    diff = _check_diff(big, "big-2000", first, second)
+    assert diff.statuses and diff.durations  # the two runs differ in both
+
+
+def test_compare_runs_names_the_configuration_that_changed(tmp_path):
+    target = tmp_path / "runs" / "jaffle-daily"
+    target.mkdir(parents=True)
+    shutil.copy(JAFFLE / "schedule.json", target / "schedule.json")
+    for run_id in (48011, 48012):
+        shutil.copytree(JAFFLE / str(run_id), target / str(run_id))
+    for path in (target / "48012").rglob("manifest.json"):  # a deployment: orders becomes incremental, retagged
+        doc = json.loads(path.read_text())
+        node = doc["nodes"]["model.jaffle_shop.orders"]
+        node["config"]["materialized"] = "incremental"
+        node["config"]["tags"] = node["tags"] = ["marts"]
+        path.write_text(json.dumps(doc))
+    with Paradime.from_path(tmp_path / "runs") as client:
+        client.metadata.load("jaffle-daily", runs=2, progress=False)
+        diff = client.metadata.compare_runs("jaffle-daily", 48011, 48012)
+    changed = {n.unique_id: n.fields for n in diff.nodes if n.change == "changed"}
+    assert {"materialized", "tags"} <= set(changed["model.jaffle_shop.orders"])
+    untouched = oracle.manifest(JAFFLE / "48012")
+    assert all("materialized" not in fields and "tags" not in fields
+               for uid, fields in changed.items() if uid != "model.jaffle_shop.orders" and uid in untouched)
 
 
 def test_compare_the_passing_and_the_failing_run(jaffle):
@@ -268,10 +418,42 @@ def test_unknown_run_id_names_the_nearest_stored_runs(jaffle):
 def test_what_if_refuses_unknown_nodes_and_values(jaffle):
     with pytest.raises(NodeNotFoundError):
         jaffle.what_if("jaffle-daily", {"no_such_model": 3}, 48010)
-    with pytest.raises(ValueError):
-        jaffle.what_if("jaffle-daily", {"orders": "fast"}, 48010)
-    with pytest.raises(ValueError):
-        jaffle.what_if("jaffle-daily", {"orders": -1}, 48010)
+    for value in ("fast", -1, float("nan"), float("inf"), True, None, [2], "-2x"):
+        with pytest.raises(InvalidArgumentError) as err:
+            jaffle.what_if("jaffle-daily", {"orders": value}, 48010)
+        message = str(err.value)
+        assert "\n" not in message and "'orders'" in message and repr(value) in message
+        assert "seconds" in message and "'2x'" in message  # what is allowed
+    for changes in (["orders"], "orders=2x", None):
+        with pytest.raises(InvalidArgumentError, match="what_if: changes must map node names to seconds"):
+            jaffle.what_if("jaffle-daily", changes, 48010)
+    for key in (3, "", "  ", None):
+        with pytest.raises(InvalidArgumentError, match="what_if: a node to change is named by a non-empty string"):
+            jaffle.what_if("jaffle-daily", {key: 2}, 48010)
+    # numbers and factors of every spelling the docs give are fine
+    assert jaffle.what_if("jaffle-daily", {"orders": 0, "customers": "x0.5", "stg_orders": " 2X "}, 48010).changes
+
+
+def test_every_forensics_entry_point_refuses_bad_arguments_with_one_line(jaffle):
+    calls = [  # (the call, what its one-line message names)
+        (lambda: jaffle.get_run_timeline("jaffle-daily", 48010.0), "run_id must be None or a run id"),
+        (lambda: jaffle.get_critical_path("jaffle-daily", [48010]), "run_id must be None or a run id"),
+        (lambda: jaffle.what_if("jaffle-daily", {}, True), "run_id must be None or a run id"),
+        (lambda: jaffle.compare_runs("jaffle-daily", 48008, 4.8), "run_b must be None or a run id"),
+        (lambda: jaffle.compare_runs("jaffle-daily", run_b=48009), "run_b given without run_a"),
+        (lambda: jaffle.compare_runs("jaffle-daily", 48008, 48009, duration_threshold=-1),
+         "duration_threshold must be a number of seconds >= 0, not -1"),
+        (lambda: jaffle.compare_runs("jaffle-daily", 48008, 48009, duration_threshold="1s"),
+         "duration_threshold must be a number of seconds >= 0, not '1s'"),
+    ]
+    for call, says in calls:
+        with pytest.raises(InvalidArgumentError) as err:
+            call()
+        assert says in str(err.value) and "\n" not in str(err.value)
+    # a run id as NumPy hands it over (a frame's cell) is a run id
+    import numpy as np
+
+    assert jaffle.get_critical_path("jaffle-daily", np.int64(48010)).run_id == 48010
 
 
 def _copy_run(tmp_path, run_id: int, edit) -> Paradime:

@@ -5,6 +5,7 @@ DuckDB conversion error or an empty answer."""
 from __future__ import annotations
 
 import math
+import numbers
 
 from ..errors import InvalidArgumentError
 
@@ -33,3 +34,20 @@ def count(value: object, name: str, minimum: int = 1, *, optional: bool = False)
 
 def depth(value: object, name: str = "depth") -> int | None:
     return count(value, name, 0, optional=True)
+
+
+def seconds(value: object, name: str) -> float:
+    """A finite number of seconds, 0 or more."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise InvalidArgumentError(f"{name} must be a number of seconds >= 0, not {value!r}")
+    return float(value)
+
+
+def run_id(value: object, name: str = "run_id") -> object:
+    """None (the latest), or a run id: an int or a string of digits (a string that is not
+    one is looked up and reported as not stored, with the nearest stored runs)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)  # NumPy's ints too (a run id read from a frame)
+    raise InvalidArgumentError(f"{name} must be None or a run id (an int), not {value!r}")

@@ -12,98 +12,105 @@ unchanged must give back its real wall time: ``REPLAY_TOLERANCE_SECONDS`` and
 from __future__ import annotations
 
 import heapq
+import math
+import numbers
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import NodeNotFoundError, RunTimingError
+import numpy as np
+
+from ...errors import InvalidArgumentError, NodeNotFoundError, RunTimingError
 from ...store import Store
 from ..resolve import resolve_node
 from ..results import ResultList
-from .critical_path import CLOCK_TOLERANCE, releases
+from .critical_path import Links, releases
 from .results import ChangedDuration, CommandReplay, WhatIf
-from .runs import CommandRun, RunData, gc_paused, read_run
+from .runs import RunData, Spans, read_run
 
 #: an unchanged replay is within max(seconds, share x wall) of the real wall time
 REPLAY_TOLERANCE_SECONDS = 0.1
 REPLAY_TOLERANCE_SHARE = 0.005
 
+#: what a what_if change may be, as the error says it
+ALLOWED_VALUES = "seconds (a number >= 0) or a factor ('2x', 'x0.5')"
+
 _FACTOR = re.compile(r"^\s*(?:x\s*([0-9]*\.?[0-9]+)|([0-9]*\.?[0-9]+)\s*x)\s*$", re.I)
 
 
-def replay_makespan(cmd: CommandRun, durations: Mapping[str, float] | None = None) -> float:
-    """Seconds from the command's first node start to its last node end, replayed."""
-    if not cmd.timed:
+def replay_makespan(spans: Spans, links: Links, threads: int, durations: Mapping[int, float] | None = None) -> float:
+    """Seconds from the command's first node start to its last node end, replayed
+    on ``threads`` threads (``durations``: new seconds by position)."""
+    n = len(spans)
+    if not n:
         return 0.0
-    links = releases(cmd)
-    by_uid = {x.unique_id: x for x in cmd.timed}
-    rank = {x.unique_id: i for i, x in enumerate(cmd.timed)}
-    waits: dict[str, list[str]] = {}
-    indegree: dict[str, int] = {}
-    for x in cmd.timed:
-        real = [d for d in cmd.deps.get(x.unique_id, ()) if d in by_uid
-                and by_uid[d].end <= x.start + CLOCK_TOLERANCE]
-        indegree[x.unique_id] = len(real)
-        for d in real:
-            waits.setdefault(d, []).append(x.unique_id)
-    delay = {uid: max(0.0, x.start - links[uid].release) for uid, x in by_uid.items()}
-    length = {uid: (durations or {}).get(uid, x.duration) for uid, x in by_uid.items()}
-    origin = cmd.phase_start
-    ready = [(rank[u], u) for u, n in indegree.items() if n == 0]
+    node, on = links.parent_node, links.parent_on  # the dependencies each really waited for
+    indegree = np.bincount(node, minlength=n).tolist()
+    order = np.argsort(on, kind="stable")
+    children = node[order].tolist()
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(on, minlength=n), out=bounds[1:])
+    bounds_ = bounds.tolist()
+    delay = links.delay.tolist()
+    length = spans.duration.tolist()
+    for i, seconds in (durations or {}).items():
+        length[i] = seconds
+    origin = spans.phase_start
+    ready = [i for i in range(n) if indegree[i] == 0]  # by position: the real start order
     heapq.heapify(ready)
-    running: list[tuple[float, int, str]] = []
-    free = max(1, cmd.threads)
+    running: list[tuple[float, int]] = []
+    free = max(1, threads)
     now = origin
     last_end = origin
-    done = 0
     while ready or running:
         while free and ready:
-            _, uid = heapq.heappop(ready)
-            end = now + delay[uid] + length[uid]
-            heapq.heappush(running, (end, rank[uid], uid))
+            i = heapq.heappop(ready)
+            heapq.heappush(running, (now + delay[i] + length[i], i))
             free -= 1
         if not running:
             break
-        end, _, uid = heapq.heappop(running)
+        end, i = heapq.heappop(running)
         now = end
-        last_end = max(last_end, end)
+        if end > last_end:
+            last_end = end
         free += 1
-        done += 1
-        for child in waits.get(uid, ()):
+        for child in children[bounds_[i]:bounds_[i + 1]]:
             indegree[child] -= 1
             if indegree[child] == 0:
-                heapq.heappush(ready, (rank[child], child))
+                heapq.heappush(ready, child)
     return last_end - origin
 
 
 def what_if(store: Store, schedule_name: str, changes: Mapping[str, Any], run_id: Any = None) -> WhatIf:
-    with gc_paused():
-        return _what_if(store, schedule_name, changes, run_id)
-
-
-def _what_if(store: Store, schedule_name: str, changes: Mapping[str, Any], run_id: Any) -> WhatIf:
+    if not isinstance(changes, Mapping):
+        raise InvalidArgumentError(f"what_if: changes must map node names to {ALLOWED_VALUES}, "
+                                   f"not {type(changes).__name__}")
+    for key in changes:
+        if not isinstance(key, str) or not key.strip():
+            raise InvalidArgumentError(f"what_if: a node to change is named by a non-empty string, not {key!r}")
     data = read_run(store, schedule_name, run_id)
     if data.run["in_progress"]:
         raise RunTimingError(f"run {data.run_id} of {schedule_name!r} is still {data.run['state']}: "
                              "its wall time is not known yet, so it cannot be replayed")
     wall = data.wall_seconds
-    timed = [c for c in data.commands if c.timed]
+    timed = [c for c in data.commands if c.timed is not None]
     if wall is None or not timed:
         raise RunTimingError(f"run {data.run_id} of {schedule_name!r} has no node timings to replay"
                              if wall is not None else f"run {data.run_id} of {schedule_name!r} has no end time")
-    if not isinstance(changes, Mapping):
-        raise ValueError("changes must map model names to seconds (a number) or factors ('2x', 'x0.5')")
     durations, changed = _durations(store, data, changes)
     real = replayed = estimated = 0.0
     commands = []
     for cmd in timed:
-        span = cmd.phase_end - cmd.phase_start
-        same = replay_makespan(cmd)
-        new = replay_makespan(cmd, durations) if durations else same
+        spans = cmd.timed
+        links = releases(spans)
+        span = spans.phase_end - spans.phase_start
+        same = replay_makespan(spans, links, cmd.threads)
+        mine = {i: seconds for uid, seconds in durations.items() for i in np.flatnonzero(spans.uid == uid).tolist()}
+        new = replay_makespan(spans, links, cmd.threads, mine) if mine else same
         real += span
         replayed += same
         estimated += new
-        commands.append(CommandReplay(cmd.index, cmd.row["dbt_command"], cmd.threads, len(cmd.timed), span, same, new))
+        commands.append(CommandReplay(cmd.index, cmd.row["dbt_command"], cmd.threads, len(spans), span, same, new))
     error = replayed - real
     return WhatIf(schedule_name, data.run_id, wall, wall + error, wall + (estimated - real), error,
                   abs(error) <= replay_tolerance(wall), ResultList(changed, ChangedDuration),
@@ -119,9 +126,11 @@ def _durations(store: Store, data: RunData, changes: Mapping[str, Any]) -> tuple
     executed: dict[str, list[float]] = {}
     names: dict[str, str | None] = {}
     for cmd in data.commands:
-        for x in cmd.timed:
-            executed.setdefault(x.unique_id, []).append(x.duration)
-            names[x.unique_id] = x.name
+        if cmd.timed is not None:
+            for uid, name, seconds in zip(cmd.timed.uid.tolist(), cmd.timed.name.tolist(),
+                                          cmd.timed.duration.tolist()):
+                executed.setdefault(uid, []).append(seconds)
+                names[uid] = name
     durations: dict[str, float] = {}
     changed = []
     for key, value in changes.items():
@@ -134,8 +143,6 @@ def _durations(store: Store, data: RunData, changes: Mapping[str, Any]) -> tuple
 
 
 def _node(store: Store, data: RunData, key: Any, names: dict[str, str | None]) -> str:
-    if not isinstance(key, str) or not key.strip():
-        raise NodeNotFoundError(str(key), data.schedule_name)
     key = key.strip()
     if key in names:
         return key
@@ -149,15 +156,13 @@ def _node(store: Store, data: RunData, key: Any, names: dict[str, str | None]) -
 
 
 def _new_seconds(key: str, value: Any, current: float) -> float:
-    if isinstance(value, bool):
-        raise ValueError(f"{key}: {value!r} is neither seconds nor a factor")
-    if isinstance(value, (int, float)):
-        seconds = float(value)
-    elif isinstance(value, str) and _FACTOR.match(value):
-        m = _FACTOR.match(value)
+    m = _FACTOR.match(value) if isinstance(value, str) else None
+    if m is not None:
         seconds = current * float(m.group(1) or m.group(2))
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        seconds = float(value)
     else:
-        raise ValueError(f"{key}: {value!r} is neither seconds (a number) nor a factor ('2x', 'x0.5')")
-    if not seconds >= 0:
-        raise ValueError(f"{key}: a duration cannot be negative ({value!r})")
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InvalidArgumentError(f"what_if: the change for {key!r} must be {ALLOWED_VALUES}, not {value!r}")
     return seconds

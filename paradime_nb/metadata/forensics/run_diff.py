@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import NotLoadedError
-from ...store import Store
+from ...errors import InvalidArgumentError, NotLoadedError
+from ...store import Store, gc_paused
 from ...vocabulary import ERROR_STATUSES
+from .. import arguments
 from ..queries import rows
 from ..results import ResultList
 from .critical_path import critical_path_of
@@ -22,7 +23,7 @@ from .results import (
     TestFailure,
     WallTimeItem,
 )
-from .runs import TEST_TYPES, RunData, gc_paused, latest_finished_runs, read_run
+from .runs import TEST_TYPES, RunData, latest_finished_runs, read_run
 from .timeline import SKIPPED
 
 #: statuses that are a warning (a test over warn_if, a freshness past warn_after, a partial build)
@@ -44,6 +45,8 @@ NEWLY_FAILING, FIXED, NEWLY_SKIPPED, NEWLY_WARNING = "newly failing", "fixed", "
 
 def compare_runs(store: Store, schedule_name: str, run_a: Any = None, run_b: Any = None,
                  duration_threshold: float = DURATION_THRESHOLD_SECONDS) -> RunComparison:
+    run_a, run_b = arguments.run_id(run_a, "run_a"), arguments.run_id(run_b, "run_b")
+    duration_threshold = arguments.seconds(duration_threshold, "duration_threshold")
     if run_a is None or run_b is None:
         latest = latest_finished_runs(store, schedule_name, 2)
         if run_a is None and run_b is None:
@@ -56,10 +59,15 @@ def compare_runs(store: Store, schedule_name: str, run_a: Any = None, run_b: Any
             if run_b is None:
                 raise NotLoadedError(f"no finished run of {schedule_name!r} is stored to compare with")
         else:
-            raise ValueError("give run_a with run_b, or run_a alone (compared with the latest finished run)")
+            raise InvalidArgumentError("compare_runs: run_b given without run_a; give both, run_a alone (compared "
+                                       "with the latest finished run) or neither (the latest two)")
     with gc_paused():
-        a, b = read_run(store, schedule_name, run_a), read_run(store, schedule_name, run_b)
-        path_a, path_b = critical_path_of(a), critical_path_of(b)
+        return _compare(store, schedule_name, run_a, run_b, duration_threshold)
+
+
+def _compare(store: Store, schedule_name: str, run_a: Any, run_b: Any, duration_threshold: float) -> RunComparison:
+    a, b = read_run(store, schedule_name, run_a), read_run(store, schedule_name, run_b)
+    path_a, path_b = critical_path_of(a), critical_path_of(b)
     key_a = {"schedule_name": schedule_name, "run_id": a.run_id}
     key_b = {"schedule_name": schedule_name, "run_id": b.run_id}
     notes = []

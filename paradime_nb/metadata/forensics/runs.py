@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from ...errors import NotLoadedError, RunNotStoredError
 from ...store import Store
-from ...store.loader import _gc_paused as gc_paused  # the loader's: tens of thousands of small objects, no cycles
 from ...store.store import UNFINISHED_STATES
+from .. import arguments
 from ..queries import rows, sql
 from .dag import effective_parents
 
@@ -33,6 +35,7 @@ def stored_runs(store: Store, schedule_name: str) -> list[dict[str, Any]]:
 def resolve_run(store: Store, schedule_name: str, run_id: Any = None) -> dict[str, Any]:
     """The stored run ``run_id`` (None: the latest stored run), or RunNotStoredError with
     the stored run ids nearest to it."""
+    run_id = arguments.run_id(run_id)
     if run_id is None:
         found = stored_runs(store, schedule_name)
         if not found:
@@ -91,43 +94,69 @@ class Execution:
 
     @property
     def started_at(self) -> datetime | None:
-        return _moment(self.start)
+        return moment(self.start)
 
     @property
     def ended_at(self) -> datetime | None:
-        return _moment(self.end)
+        return moment(self.end)
 
 
 _EPOCH = datetime(1970, 1, 1)
 
 
-def _moment(seconds: float | None) -> datetime | None:
+def moment(seconds: float | None) -> datetime | None:
     """Epoch seconds back to a naive UTC timestamp (to the microsecond)."""
     return None if seconds is None else _EPOCH + timedelta(microseconds=round(seconds * 1e6))
 
 
 @dataclass
+class Spans:
+    """The last timed execution of each node of one node-executing command, in start order
+    (arrays, one entry per node), and the DAG dbt scheduled them by: ``dep_node`` waited for
+    ``dep_parent`` (positions in this order)."""
+
+    uid: np.ndarray
+    name: np.ndarray
+    resource_type: np.ndarray
+    status: np.ndarray
+    thread_id: np.ndarray
+    thread: np.ndarray  # thread as a number, -1: none recorded
+    start: np.ndarray
+    end: np.ndarray
+    dep_node: np.ndarray
+    dep_parent: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    @property
+    def duration(self) -> np.ndarray:
+        return self.end - self.start
+
+    @property
+    def phase_start(self) -> float:
+        return float(self.start[0])
+
+    @property
+    def phase_end(self) -> float:
+        return float(self.end.max())
+
+
+@dataclass
 class CommandRun:
-    """One command and, when it executes nodes, what it executed: ``timed`` holds each
-    node's last timed execution in start order, ``deps`` the timed executions each waited for."""
+    """One command and, when it executes nodes, what it executed: ``executions`` every
+    result (read with ``detail``), ``results`` how many there are, ``timed`` (read without
+    ``detail``) each node's last timed execution in start order with the DAG between them."""
 
     row: dict[str, Any]
     executions: list[Execution]
-    timed: list[Execution]
-    deps: dict[str, set[str]]
+    results: int
+    timed: Spans | None
     threads: int
 
     @property
     def index(self) -> int:
         return self.row["command_index"]
-
-    @property
-    def phase_start(self) -> float | None:
-        return self.timed[0].start if self.timed else None
-
-    @property
-    def phase_end(self) -> float | None:
-        return max(x.end for x in self.timed) if self.timed else None
 
 
 @dataclass
@@ -149,69 +178,92 @@ class RunData:
 
 
 def read_run(store: Store, schedule_name: str, run_id: Any = None, *, detail: bool = False) -> RunData:
-    """The run's commands with their executions. ``detail``: every column the timeline
-    shows (and no DAG); otherwise the spans and the DAG between them."""
+    """The run's commands with their executions. ``detail``: every result with every column
+    the timeline shows (and no DAG); otherwise each command's timed spans and the DAG."""
     run = resolve_run(store, schedule_name, run_id)
     key = {"schedule_name": schedule_name, "run_id": run["run_id"]}
+    commands_rows = rows(store, "forensics_commands", **key)
+    profile_threads = max((c["threads_used"] or 0 for c in commands_rows if c["threads_configured"] is None), default=0)
     by_command: dict[int, list[Execution]] = {}
+    spans: dict[int, tuple[int, Spans | None]] = {}
     if detail:
         for r in rows(store, "forensics_results", **key):
             by_command.setdefault(r["command_index"], []).append(Execution(
                 r["command_index"], r["unique_id"], r["name"], r["resource_type"], r["status"], r["thread_id"],
                 r["start_s"], r["end_s"], r))
-    graph: tuple[dict[str, str | None], dict[str, list[str]]] = ({}, {})
-    if not detail:
-        spans = _columns(store, "forensics_spans", key)
-        if spans["unique_id"]:
-            types, names, parents = _graph(store, key)
-            graph = (types, parents)
-            for ci, uid, status, thread, start, end in zip(spans["command_index"], spans["unique_id"], spans["status"],
-                                                           spans["thread_id"], spans["start_s"], spans["end_s"]):
-                by_command.setdefault(ci, []).append(Execution(
-                    ci, uid, names.get(uid), types.get(uid), status, thread, _number(start), _number(end), None))
-    commands_rows = rows(store, "forensics_commands", **key)
-    profile_threads = max((c["threads_used"] or 0 for c in commands_rows if c["threads_configured"] is None), default=0)
+    else:
+        builds = {c["command_index"] for c in commands_rows if c["dbt_command"] == BUILD_COMMAND}
+        spans = _spans(store, key, builds)
     commands = []
     for c in commands_rows:
         execs = by_command.get(c["command_index"], [])
-        last: dict[str, Execution] = {}
-        for x in execs:
-            if x.timed:
-                last[x.unique_id] = x
-        timed = sorted(last.values(), key=lambda x: (x.start, x.end))
-        deps: dict[str, set[str]] = {}
-        if not detail and timed:
-            types, parents = graph
-            eff = effective_parents(set(last), parents, types, build=c["dbt_command"] == BUILD_COMMAND,
-                                    tests=TEST_TYPES)
-            deps = eff
+        results, timed = spans.get(c["command_index"], (len(execs), None))
         threads = c["threads_configured"] or max(profile_threads, c["threads_used"] or 0, 1)
-        commands.append(CommandRun(c, execs, timed, deps, threads))
+        commands.append(CommandRun(c, execs, results, timed, threads))
     return RunData(schedule_name, run, commands)
 
 
-def _columns(store: Store, name: str, params: dict[str, Any]) -> dict[str, list]:
-    """A named query's result as Python lists per column (through NumPy: several times
-    faster than tuples for the tens of thousands of rows of a big run)."""
+def _fetch(cur: Any, name: str, params: dict[str, Any]) -> dict[str, np.ndarray]:
+    """A named query's columns as NumPy arrays, NULLs as None (DuckDB masks them)."""
+    cur.execute(sql(name), params)
+    out = {}
+    for column, values in cur.fetchnumpy().items():
+        if isinstance(values, np.ma.MaskedArray):
+            plain = values.data.astype(object)
+            plain[np.ma.getmaskarray(values)] = None
+            values = plain
+        out[column] = values
+    return out
+
+
+def _spans(store: Store, key: dict[str, Any], builds: set[int]) -> dict[int, tuple[int, Spans | None]]:
+    """command index -> (its result count, its timed spans with the DAG, or None)."""
     cur = store.cursor()
     try:
-        cur.execute(sql(name), params)
-        return {k: v.tolist() for k, v in cur.fetchnumpy().items()}
+        cur.execute("BEGIN TRANSACTION")  # one snapshot for the numbering and what joins to it
+        cur.execute(sql("forensics_graph_ids"), key)  # a temporary table of this cursor
+        res = _fetch(cur, "forensics_graph_spans", key)
+        if not len(res["node"]):
+            return {}
+        nodes = _fetch(cur, "forensics_graph_nodes", {**key, "test_types": list(TEST_TYPES)})
+        edges = _fetch(cur, "forensics_graph_edges", key)
+        cur.execute("COMMIT")
     finally:
         cur.close()
-
-
-def _number(value: Any) -> float | None:
-    """NumPy hands NULL doubles back as NaN."""
-    return None if value is None or value != value else value
-
-
-def _graph(store: Store, key: dict[str, Any]) -> tuple[dict[str, str | None], dict[str, str | None], dict[str, list[str]]]:
-    nodes = _columns(store, "forensics_graph", key)
-    types = dict(zip(nodes["unique_id"], nodes["resource_type"]))
-    names = dict(zip(nodes["unique_id"], nodes["name"]))
-    parents: dict[str, list[str]] = {}
-    edges = _columns(store, "forensics_edges", key)
-    for parent, child in zip(edges["parent_id"], edges["child_id"]):
-        parents.setdefault(child, []).append(parent)
-    return types, names, parents
+    n = len(nodes["unique_id"])
+    kind = np.asarray(nodes["kind"], dtype=np.int8)
+    parent = np.asarray(edges["parent"], dtype=np.int64)
+    child = np.asarray(edges["child"], dtype=np.int64)
+    command = np.asarray(res["command_index"], dtype=np.int64)
+    node = np.asarray(res["node"], dtype=np.int64)
+    start = np.asarray(res["start_s"], dtype=np.float64)
+    end = np.asarray(res["end_s"], dtype=np.float64)
+    thread = np.asarray(res["thread"], dtype=np.int64)
+    timed = ~np.isnan(start) & ~np.isnan(end) & (end >= start)
+    out: dict[int, tuple[int, Spans | None]] = {}
+    bounds = np.flatnonzero(np.r_[True, command[1:] != command[:-1], True])
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        ci = int(command[lo])
+        rows_ = np.arange(lo, hi)[timed[lo:hi]]
+        if not len(rows_):
+            out[ci] = (int(hi - lo), None)
+            continue
+        # each node's last timed execution (results come in start order), placed where the
+        # node first ran with a timing, then all in (start, end) order
+        rev = rows_[::-1]
+        _, last_at = np.unique(node[rev], return_index=True)
+        last = rev[last_at]
+        _, first_at = np.unique(node[rows_], return_index=True)
+        order = np.lexsort((first_at, end[last], start[last]))
+        picked = last[order]
+        ids = node[picked]
+        executed = np.zeros(n, dtype=bool)
+        executed[ids] = True
+        dep_node, dep_parent = effective_parents(n, parent, child, executed, kind, build=ci in builds)
+        position = np.full(n, -1, dtype=np.int64)
+        position[ids] = np.arange(len(ids))
+        out[ci] = (int(hi - lo), Spans(
+            nodes["unique_id"][ids], nodes["name"][ids], nodes["resource_type"][ids], res["status"][picked],
+            res["thread_id"][picked], thread[picked], start[picked], end[picked],
+            position[dep_node], position[dep_parent]))
+    return out

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...store import Store
+from ...store import Store, gc_paused
 from ..results import ResultList
 from .results import RunTimeline, TimelineCommand, TimelineNode, UntimedNode
-from .runs import RunData, gc_paused, read_run
+from .runs import RunData, read_run
 
 #: the status of a node dbt decided not to run (its results have no timing by nature)
 SKIPPED = "skipped"
@@ -18,7 +18,7 @@ NO_TIMING_MISSING = "no timing recorded (an old run_results schema, or an interr
 
 
 def run_timeline(store: Store, schedule_name: str, run_id: Any = None) -> RunTimeline:
-    with gc_paused():
+    with gc_paused():  # a record per execution: tens of thousands on a big run
         return timeline_of(read_run(store, schedule_name, run_id, detail=True))
 
 

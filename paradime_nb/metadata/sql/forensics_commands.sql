@@ -6,7 +6,7 @@ SELECT c.command_index, c.command, c.dbt_command, c.exit_code, c.started_at, c.e
     (SELECT max(a.threads) FROM artifacts a
      WHERE a.schedule_name = c.schedule_name AND a.run_id = c.run_id AND a.command_index = c.command_index
        AND a.kind = 'run_results' AND a.used) AS threads_configured,
-    (SELECT count(DISTINCT r.thread_id) FROM dbt_run_results r
+    (SELECT count(DISTINCT r.thread_id) FROM node_results r
      WHERE r.schedule_name = c.schedule_name AND r.run_id = c.run_id AND r.command_index = c.command_index
        AND r.execute_completed_at IS NOT NULL AND coalesce(r.compile_started_at, r.execute_started_at) IS NOT NULL
     )::INTEGER AS threads_used

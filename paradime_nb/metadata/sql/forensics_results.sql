@@ -9,7 +9,7 @@ SELECT r.command_index, r.unique_id, r.result_index, r.status, r.thread_id, r.ex
     epoch_us(coalesce(r.execute_completed_at, r.compile_completed_at)) / 1e6 AS end_s,
     (epoch_us(r.compile_completed_at) - epoch_us(r.compile_started_at)) / 1e6 AS compile_seconds,
     (epoch_us(r.execute_completed_at) - epoch_us(r.execute_started_at)) / 1e6 AS execute_seconds
-FROM dbt_run_results r
-LEFT JOIN model_metadata m ON m.schedule_name = r.schedule_name AND m.run_id = r.run_id AND m.unique_id = r.unique_id
+FROM node_results r
+LEFT JOIN manifest_nodes m ON m.schedule_name = r.schedule_name AND m.run_id = r.run_id AND m.unique_id = r.unique_id
 WHERE r.schedule_name = $schedule_name AND r.run_id = $run_id
 ORDER BY r.command_index, start_s NULLS LAST, r.result_index
