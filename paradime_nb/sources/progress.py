@@ -1,85 +1,101 @@
-"""Progress bars for loads: tqdm on a terminal, a widget bar in a Jupyter kernel that
-leaves a line of text behind when it closes.
+"""Progress bars for loads: tqdm on a terminal; in a Jupyter kernel an HTML bar under a
+display id, not an ipywidgets model.
 
-tqdm's notebook bar is an ipywidgets model shown in an output. With ``leave=False`` it
-closes that model when done, but the output still names it: a front-end that renders the
-output after the close (Notebook 7 often does, a fast load over the API closes its bars
-within a few hundred ms), or any page reloaded later, shows "Error displaying widget:
-model not found". Here the bar is shown under a display id and, before its model is
-closed, the output is replaced by the bar's last state as plain text, so nothing on the
-page (or in the saved notebook) refers to a closed widget.
+tqdm's notebook bar is a widget model shown in an output, and with ``leave=False`` it
+closes the model when done. A load of a dozen runs lasts about a second: the front-end
+is often still creating the model's view (loading the widget classes) when the close
+arrives, and then says "Error displaying widget: model not found" (Notebook 7 did for
+every fast load; a reloaded page did for every closed bar, whatever the front-end). Here
+the bar is plain HTML (a ``<progress>`` element and tqdm's own figures) that each update
+replaces through its display id; on close it is replaced by the bar's last state as
+text. Nothing to create in the front-end, so nothing can go missing, and the saved
+notebook and exported HTML keep a line of text.
 """
 
 from __future__ import annotations
 
+import io
+from html import escape
 from typing import Any
 
 
 def progress_bar(**kwargs: Any) -> Any:
-    """``tqdm.auto.tqdm(**kwargs)``; in a Jupyter kernel, a widget bar that closes into text."""
+    """``tqdm.auto.tqdm(**kwargs)`` on a terminal; in a Jupyter kernel, an HTML bar."""
+    if _in_kernel():
+        return _html_bar()(**kwargs)
     from tqdm.auto import tqdm  # noqa: PLC0415
 
-    try:
-        from tqdm.notebook import tqdm_notebook  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - tqdm always ships it
-        return tqdm(**kwargs)
-    if isinstance(tqdm, type) and issubclass(tqdm, tqdm_notebook):
-        return _notebook_bar()(**kwargs)
     return tqdm(**kwargs)
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - IPython comes with the notebook extra
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 _BAR: Any = None
 
 
-def _notebook_bar() -> Any:
-    """The notebook bar class (built on first use: tqdm.notebook imports ipywidgets)."""
+def _html_bar() -> Any:
+    """The kernel's bar class (built on first use: it needs IPython)."""
     global _BAR
     if _BAR is not None:
         return _BAR
     from IPython.display import display  # noqa: PLC0415
-    from tqdm.notebook import tqdm_notebook  # noqa: PLC0415
     from tqdm.std import tqdm as std_tqdm  # noqa: PLC0415
 
-    class NotebookBar(tqdm_notebook):
-        """tqdm's widget bar, displayed under a display id and replaced by text on close."""
+    class HtmlBar(std_tqdm):
+        """tqdm's counting, timing and ``delay``; drawn as HTML under one display id."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             self._handle: Any = None
-            kwargs["display"] = False  # shown by _show, with a display id
+            self._done = False
+            kwargs["file"] = io.StringIO()  # tqdm's text printer writes nowhere
+            kwargs.pop("ncols", None)
             super().__init__(*args, **kwargs)
-            if not self.disable and self.delay <= 0:
-                self._show()
 
-        def _show(self) -> None:
+        def display(self, msg: Any = None, pos: Any = None) -> bool:
+            if self._done or self.disable:
+                return False
+            bundle = {"text/plain": self._text(), "text/html": self._html()}
             if self._handle is None:
-                self._handle = display(self.container, display_id=True)
-                self.displayed = True
-
-        def display(self, msg: Any = None, pos: Any = None, close: bool = False, bar_style: Any = None,
-                    check_delay: bool = True) -> None:
-            super().display(msg, pos, close=close, bar_style=bar_style, check_delay=False)
-            if check_delay and self.delay > 0 and not self.displayed:
-                self._show()
+                self._handle = display(bundle, raw=True, display_id=True)
+            else:
+                self._handle.update(bundle, raw=True)
+            return True
 
         def close(self) -> None:
             if self.disable:
                 return
-            stopped = bool(self.total and self.n < self.total)
-            text = self._text(stopped)
-            std_tqdm.close(self)  # counters and instances, no drawing (gui mode)
+            text = self._text() + (" (stopped)" if self.total and self.n < self.total else "")
+            self._done = True
+            super().close()
             if self._handle is not None:
-                self._handle.update({"text/plain": text}, raw=True)  # before the model goes
-            try:
-                self.container.close()
-            except AttributeError:  # pragma: no cover - very old ipywidgets
-                pass
+                self._handle.update({"text/plain": text, "text/html": _LINE.format(escape(text))}, raw=True)
 
-        def _text(self, stopped: bool) -> str:
+        def _text(self) -> str:
             d = dict(self.format_dict)
-            d["ncols"], d["bar_format"] = None, "{desc}: {n_fmt}/{total_fmt} {unit}s [{elapsed}]" if self.total else None
-            d["ascii"] = True
-            line = self.format_meter(**d).replace("\u2007", " ")
-            return line + (" (stopped)" if stopped else "")
+            d["ncols"] = None
+            d["bar_format"] = "{desc}: {n_fmt}/{total_fmt} {unit}s [{elapsed}]" if self.total else None
+            return self.format_meter(**d)
 
-    _BAR = NotebookBar
+        def _html(self) -> str:
+            d = dict(self.format_dict)
+            d["ncols"] = None
+            d["bar_format"] = "{n_fmt}/{total_fmt} [{elapsed}<{remaining}, {rate_fmt}]" if self.total else None
+            d["prefix"] = "" if self.total else d.get("prefix")
+            figures = self.format_meter(**d)
+            value = f" value='{self.n}' max='{self.total}'" if self.total else ""
+            head = f"{escape(self.desc)} " if self.total and self.desc else ""
+            return _LINE.format(f"{head}<progress{value} style='width:240px;vertical-align:middle'></progress> "
+                                f"{escape(figures)}")
+
+    _BAR = HtmlBar
     return _BAR
+
+
+_LINE = "<div class='paradime-progress' style='font:12px monospace;color:#616161;margin:2px 0'>{}</div>"
