@@ -169,12 +169,12 @@ def _listing(source: RunSource, schedule: ScheduleInfo, limit: int | None, since
 
 
 def _progress_bar(total: int, label: str, progress: bool | None):
-    """A tqdm bar for multi-run loads (tqdm.auto picks the notebook widget in Jupyter)."""
+    """A tqdm bar for multi-run loads (in Jupyter a widget bar that closes into a line of text)."""
     if progress is False or (progress is None and total < 2):
         return None
-    from tqdm.auto import tqdm  # noqa: PLC0415
+    from .sources.progress import progress_bar  # noqa: PLC0415
 
-    return tqdm(total=total, desc=f"loading {label}", unit="run", leave=False, mininterval=0)  # every run drawn: runs are few and slow
+    return progress_bar(total=total, desc=f"loading {label}", unit="run", leave=False, mininterval=0)  # every run drawn: runs are few and slow
 
 
 class Loader:

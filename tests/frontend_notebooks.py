@@ -14,9 +14,8 @@ from paradime_nb.notebook.widgets.formatters import unregister_formatters as _un
 _unreg(get_ipython())
 import paradime_nb.metadata.results as _res
 def _plain_frame(obj):
-    if hasattr(obj, "unhealthy_models"): return obj.unhealthy_models.to_frame()
-    if hasattr(obj, "slowest_models"): return obj.slowest_models.to_frame()
-    if hasattr(obj, "models") and hasattr(obj, "runs"): return obj.models.to_frame()
+    for part in ("unhealthy_models", "slowest_models", "models"):
+        if hasattr(getattr(obj, part, None), "to_frame"): return getattr(obj, part).to_frame()
     return obj.to_frame()
 def _plain(obj, include=None, exclude=None):
     return {"text/html": _plain_frame(obj)._repr_html_(), "text/plain": type(obj).__name__}
@@ -36,6 +35,10 @@ def code_cell(source: str) -> dict[str, Any]:
 def notebook(cells: list[str]) -> dict[str, Any]:
     return {"cells": [code_cell(s) for s in cells], "nbformat": 4, "nbformat_minor": 5, "metadata": {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}}}
+
+
+def has_plain_variant(nb: dict[str, Any]) -> bool:
+    return any("%load_ext paradime_nb" in "".join(c["source"]) for c in nb["cells"])
 
 
 def plain_variant(nb: dict[str, Any]) -> dict[str, Any]:

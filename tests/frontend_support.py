@@ -250,11 +250,19 @@ def save(run: Run) -> None:
     run.page.wait_for_function(f"() => !({_CURRENT})().context.model.dirty", timeout=30000)
 
 
-def reload(run: Run, timeout: float = 90) -> None:
-    """Reload the page (the kernel stays); wait until the notebook shows its saved outputs."""
+# ipywidgets looks for a missing widget model for 2 s before it says "model not found"
+WIDGET_MODEL_WAIT_MS = 2500
+
+
+def reload(run: Run, timeout: float = 90, new_kernel: bool = False) -> None:
+    """Reload the page (the kernel stays, or ``new_kernel``: it was shut down and a new one
+    starts); wait until the notebook shows its saved outputs (and, with a new kernel, until
+    a widget output whose model died with the old one would say so)."""
     run.page.reload()
     wait_kernel_idle(run.page, timeout)
     wait_quiet(run.page, 1500)
+    if new_kernel:
+        run.page.wait_for_timeout(WIDGET_MODEL_WAIT_MS)
 
 
 # --- what a person sees -------------------------------------------------------------------
@@ -272,12 +280,35 @@ _OUTPUT_PROBLEMS = """() => {
     if (el.classList.contains('jp-OutputArea-executeResult') && !text.trim() && !el.querySelector('img,canvas,iframe,svg'))
       out.push('empty output');
   }
+  // a widget output whose model is gone (ipywidgets: "Error displaying widget: model not
+  // found"), anywhere on the page
+  const page = document.body.innerText || '';
+  const lost = page.search(/model not found/i);
+  if (lost >= 0) out.push('widget model lost: ' + page.slice(Math.max(0, lost - 120), lost + 40));
   return out;
 }"""
 
 
 def output_problems(page: Any) -> list[str]:
     return page.evaluate(_OUTPUT_PROBLEMS)
+
+
+def shutdown_kernel(server: JupyterServer, name: str) -> None:
+    """Stop the kernel of notebook ``name`` (a closed page leaves it running: each costs
+    ~300 MB and a share of the 2 cores)."""
+    with urllib.request.urlopen(server.url + "api/sessions", timeout=10) as r:
+        sessions = json.loads(r.read())
+    for s in sessions:
+        if s.get("path") == name:
+            req = urllib.request.Request(server.url + f"api/sessions/{s['id']}", method="DELETE")
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(req, timeout=30).close()
+
+
+def close(run: Run, server: JupyterServer) -> None:
+    """Close the page and stop its kernel."""
+    run.page.context.close()
+    shutdown_kernel(server, run.name)
 
 
 def output_count(page: Any) -> int:
@@ -323,30 +354,21 @@ def output_sizes(nb: dict[str, Any], libraries: bool | None = None) -> list[int]
 
 
 def card_sections(page: Any) -> list[tuple[str, bool]]:
-    """Click every closed section of the first health card; (title, content visible after)."""
+    """Click every closed section of the first health card (a ``<details>``); (title, its
+    content shown after the click)."""
     card = page.locator(".paradime-health-card").first
     card.wait_for(state="visible", timeout=20000)
     opened = []
-    headers = card.locator(".jupyter-widget-Collapse-header")
-    if headers.count():
-        for i in range(headers.count()):
-            section = card.locator(".jupyter-widget-Collapse").nth(i)
-            if "jupyter-widget-Collapse-open" in (section.get_attribute("class") or ""):
-                continue
-            title = headers.nth(i).inner_text().strip()
-            headers.nth(i).click()
-            content = section.locator(".jupyter-widget-Collapse-contents")
-            try:
-                content.wait_for(state="visible", timeout=5000)
-            except Exception:  # noqa: BLE001 - reported as not visible
-                pass
-            opened.append((title, content.is_visible() and bool(content.inner_text().strip())))
-        return opened
-    for summary in card.locator("details:not([open]) > summary").all():  # the static card
+    sections = card.locator("details")
+    for i in range(sections.count()):
+        section = sections.nth(i)
+        if section.get_attribute("open") is not None:
+            continue
+        summary = section.locator(":scope > summary")
         title = summary.inner_text().strip()
         summary.click()
-        details = summary.locator("xpath=..")
-        opened.append((title, details.get_attribute("open") is not None))
+        body = section.locator(":scope > :not(summary)").first
+        opened.append((title, section.get_attribute("open") is not None and body.is_visible()))
     return opened
 
 
@@ -408,3 +430,33 @@ def paged(page: Any) -> dict[str, Any]:
                            arg=box.element_handle(), timeout=15000)
     out["sorted2"] = [r.split("\t")[name] for r in rows.all_inner_texts()]
     return out
+
+
+def gantt(page: Any) -> dict[str, Any]:
+    """The run timelines drawn on the page: how many, how many the script brought to life
+    (``data-ready``), and the first chart's tooltip and zoom after a hover and a wheel."""
+    charts = page.locator(".paradime-gantt")
+    out: dict[str, Any] = {"charts": charts.count(), "ready": page.locator(".paradime-gantt[data-ready='1']").count()}
+    if not out["charts"]:
+        return out
+    first = charts.first
+    first.scroll_into_view_if_needed()
+    bar = first.locator("svg [data-tip]").first
+    out["tip_expected"] = bar.get_attribute("data-tip")
+    bar.hover()
+    tip = first.locator(".paradime-gantt-tip")
+    try:
+        tip.wait_for(state="visible", timeout=5000)
+    except Exception:  # noqa: BLE001 - reported as no tooltip
+        pass
+    out["tip"] = tip.inner_text() if tip.is_visible() else ""
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(300)
+    out["zoom"] = first.locator(".paradime-gantt-zoom").inner_text()
+    return out
+
+
+def datatables(page: Any) -> tuple[int, int]:
+    """(tables of ours on the page, of them those DataTables has drawn)."""
+    return tuple(page.evaluate("""() => { const t = Array.from(document.querySelectorAll('.paradime-perf-table'));
+        return [t.length, t.filter(x => x.querySelector('.dt-container table.dataTable')).length]; }"""))

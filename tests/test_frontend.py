@@ -35,12 +35,14 @@ MAX_NOTEBOOK = 1_000_000  # bytes, performance.ipynb executed
 FREEZE = 10.0  # s: longest main-thread task after run-all
 FIGURES: dict[str, dict] = {}
 UIS = ("lab", "notebook")
+NOTEBOOKS = ("quickstart.ipynb", "lineage.ipynb", "performance.ipynb", "paradime_api.ipynb", "run_forensics.ipynb",
+             "quality.ipynb", "sdk_compat.ipynb")
 
 
 @pytest.fixture(scope="module")
 def jupyter(tmp_path_factory):
     root = tmp_path_factory.mktemp("frontend")
-    for name in ("quickstart.ipynb", "lineage.ipynb", "performance.ipynb", "paradime_api.ipynb"):
+    for name in NOTEBOOKS:
         shutil.copy(ROOT / "notebooks" / name, root / name)
     (root / "scale.ipynb").write_text(json.dumps(fn.scale_notebook(BIG)))
     with api_server(RUNS) as srv:
@@ -85,8 +87,8 @@ def assert_light(run: fs.Run, saved: dict, ui: str) -> None:
     assert run.longest_task < FREEZE, run.longtasks
 
 
-def reload_and_check(run: fs.Run, saved: dict) -> None:
-    fs.reload(run)
+def reload_and_check(run: fs.Run, saved: dict, new_kernel: bool = False) -> None:
+    fs.reload(run, new_kernel=new_kernel)
     assert_rendered(run, saved)
 
 
@@ -99,7 +101,13 @@ def test_quickstart_card_opens_and_survives_a_reload(browser, jupyter, ui):
     reload_and_check(run, saved)
     assert run.page.locator(".paradime-health-card").first.is_visible()
     assert "success rate" in run.page.locator(".paradime-health-card").first.inner_text()
-    run.page.context.close()
+    # reopened the next day: a new kernel, no widget model of the last session (an
+    # ipywidgets card said "Error displaying widget: model not found" here)
+    fs.shutdown_kernel(jupyter, run.name)
+    reload_and_check(run, saved, new_kernel=True)
+    assert "success rate" in run.page.locator(".paradime-health-card").first.inner_text()
+    assert all(visible for _, visible in fs.card_sections(run.page))
+    fs.close(run, jupyter)
 
 
 @pytest.mark.parametrize("ui", UIS)
@@ -114,7 +122,7 @@ def test_lineage_iframes_draw_nodes(browser, jupyter, ui):
         reload_and_check(run, saved)
         inks = fs.lineage_ink(run.page)
         assert len(inks) == graphs and all(i > 1000 for i in inks), inks
-    run.page.context.close()
+    fs.close(run, jupyter)
 
 
 @pytest.mark.parametrize("ui", UIS)
@@ -129,16 +137,61 @@ def test_performance_tables_sort_on_a_header_click(browser, jupyter, ui):
         reload_and_check(run, saved)
         shown, once, _ = fs.datatable_sort(run.page, "execution_time")
         assert once == sorted(shown)
-    run.page.context.close()
+    fs.close(run, jupyter)
 
 
-def test_paradime_api_notebook_renders(browser, jupyter):
-    ui = "lab"
+@pytest.mark.parametrize("ui", UIS)
+def test_paradime_api_notebook_renders(browser, jupyter, ui):
+    """Over the (loopback) API: the load's progress bars close into text, so no output is
+    left naming a closed widget ("model not found": Notebook 7 drew the bar after it closed)."""
     run, saved = run_notebook(browser, jupyter, ui, "paradime_api.ipynb")
     assert all(i > 1000 for i in fs.lineage_ink(run.page))
     assert fs.card_sections(run.page)
     assert_light(run, saved, ui)
-    run.page.context.close()
+    load = next(c for c in saved["cells"] if "load" in c["metadata"].get("tags", []))
+    assert not [o for o in load["outputs"] if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert "loading jaffle-daily: 12/12 runs" in " ".join(run.page.locator(fs.OUTPUTS).all_inner_texts())
+    if ui == "notebook":  # the next day: a new kernel, the bars' outputs are text
+        fs.shutdown_kernel(jupyter, run.name)
+        reload_and_check(run, saved, new_kernel=True)
+    fs.close(run, jupyter)
+
+
+@pytest.mark.parametrize("ui", UIS)
+def test_run_forensics_timelines_zoom_and_show_tooltips(browser, jupyter, ui):
+    run, saved = run_notebook(browser, jupyter, ui, "run_forensics.ipynb")
+    drawn = sum("class='paradime-gantt'" in html for html in output_html(saved))
+    gantt = fs.gantt(run.page)
+    assert gantt["charts"] == drawn >= 3 and gantt["ready"] == drawn, gantt  # every chart's script ran
+    assert gantt["tip"].strip() == gantt["tip_expected"].strip() != "", gantt
+    assert gantt["zoom"].startswith("zoom "), gantt
+    assert run.page.locator(".paradime-diff").count() == 1 and run.page.locator(".paradime-diff").is_visible()
+    assert_light(run, saved, ui)
+    fs.close(run, jupyter)
+
+
+def test_quality_tables_and_coverage_bars_draw(browser, jupyter):
+    """JupyterLab only: its tables are the same itables outputs as performance.ipynb's,
+    which the sort test checks in both front-ends (15 s of suite saved)."""
+    ui = "lab"
+    run, saved = run_notebook(browser, jupyter, ui, "quality.ipynb")
+    expected = sum(html.count("class='paradime-perf-table'") for html in output_html(saved))
+    tables, drawn = fs.datatables(run.page)
+    assert tables == drawn == expected >= 4, (tables, drawn, expected)  # DataTables drew every table
+    bars = run.page.locator(".paradime-coverage-bar")
+    assert bars.count() >= 6 and "%" in bars.first.inner_text()
+    assert_light(run, saved, ui)
+    fs.close(run, jupyter)
+
+
+def test_sdk_compat_notebook_renders(browser, jupyter):
+    """The paradime-io SDK's calls: printed lines and one DataFrame, no widget of ours (so
+    JupyterLab only: Notebook 7 renders the same standard outputs with the same code)."""
+    run, saved = run_notebook(browser, jupyter, "lab", "sdk_compat.ipynb")
+    assert run.page.locator(".jp-OutputArea-output table.dataframe").count() == 1
+    shown = " ".join(run.page.locator(fs.OUTPUTS).all_inner_texts())
+    assert "Healthy models:" in shown and "L1: " in shown and "runs in 7 days" in shown
+    fs.close(run, jupyter)
 
 
 def test_scale_health_lineage_and_a_10000_row_table(browser, jupyter):
@@ -154,9 +207,19 @@ def test_scale_health_lineage_and_a_10000_row_table(browser, jupyter):
     assert names == sorted(names) and len(names) == 50
     table_output = [size for size, c in zip(fs.output_sizes(saved), output_cells(saved)) if "%paradime tests" in c]
     assert table_output and max(table_output) <= MAX_OUTPUT, table_output  # one page, whatever the rows
-    run.page.context.close()
+    fs.close(run, jupyter)
 
 
 def output_cells(saved: dict) -> list[str]:
     """Each output's cell source, in the order of fs.output_sizes."""
     return ["".join(c["source"]) for c in saved["cells"] if c["cell_type"] == "code" for _ in c.get("outputs", [])]
+
+
+def output_html(saved: dict) -> list[str]:
+    """The text/html of every output, in cell order."""
+    out = []
+    for c in saved["cells"]:
+        for o in c.get("outputs", []) if c["cell_type"] == "code" else ():
+            html = o.get("data", {}).get("text/html", "")
+            out.append(html if isinstance(html, str) else "".join(html))
+    return out

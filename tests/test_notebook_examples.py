@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import html
 import json
+import os
 import re
 from collections import deque
 from pathlib import Path
@@ -16,6 +17,7 @@ import nbformat
 import pytest
 
 from paradime_nb import Paradime
+from paradime_nb.testing import runner
 
 from . import notebook_support as ns
 from . import raw
@@ -100,7 +102,7 @@ def test_quickstart(demo, output_dir):
     dashboard = demo.get_health_dashboard("jaffle-daily")
 
     card = ns.data(nb, "health-card")
-    assert "application/vnd.jupyter.widget-view+json" in ns.cell(nb, "health-card").outputs[0]["data"]
+    assert set(ns.cell(nb, "health-card").outputs[0]["data"]) == {"text/html", "text/plain"}  # no widget model
     assert health_counts(card) == {h: dashboard.models_by_health.get(h, 0) for h in health_counts(card)}
     assert set(health_counts(card)) == {"Critical", "Warning", "Healthy", "Unknown"}
     assert ns.texts_by_class(card, "paradime-models-total") == [str(dashboard.models_total)]
@@ -241,6 +243,11 @@ def test_paradime_api_notebook(output_dir):
     assert [int(r[1]) for r in ns.table_rows(ns.data(nb, "runs"))[1:]] == latest
     assert [int(r[0]) for r in ns.table_rows(ns.data(nb, "sql-rows"))[1:]] == latest
     assert "12 run(s) loaded" in ns.data(nb, "status", "text/plain")
+    # the load's progress bar closed into a line of text: no output names a closed widget
+    # (a front-end drawing it later said "Error displaying widget: model not found")
+    load = ns.cell(nb, "load").outputs
+    assert not [o for o in load if "application/vnd.jupyter.widget-view+json" in o.get("data", {})], load
+    assert "loading jaffle-daily: 12/12 runs" in ns.data(nb, "load", "text/plain")
     nbformat.write(nb, OUTPUT / "paradime_api.executed.ipynb")
 
 
@@ -263,3 +270,23 @@ def test_sdk_compat_notebook(demo):
     perf = demo.get_performance_summary("jaffle-daily", days=7)
     assert f"{perf.total_runs} runs in 7 days" in "".join(o.get("text", "") for o in ns.cell(nb, "impact-perf").outputs)
     assert ">critical<" in ns.data(nb, "sql")
+
+
+def test_a_slow_api_load_leaves_its_bars_as_text_not_closed_widgets(tmp_path):
+    """Both bars (downloads, shown after 0.5 s; runs) in a real kernel: each ends as a line of
+    text under its display id, so no output refers to a widget model that was closed."""
+    source = ("from paradime_nb import Paradime\n"
+              "client = Paradime(cache_dir={cache!r}, retries=2)\n"
+              "report = client.metadata.load('jaffle-daily', runs=2)")
+    with server(RUNS, latency=0.15) as srv:
+        env = {f"PARADIME_{k.upper()}": v for k, v in srv.credentials().items() if v is not None}
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source.format(cache=str(tmp_path / "c")))])
+        path = tmp_path / "slow.ipynb"
+        nbformat.write(nb, path)
+        nb = runner.execute_notebook(path, env={**os.environ, **env}, quiet=True, timeout=120)
+    outputs = nb.cells[0].outputs
+    assert ns.errors(nb) == []
+    assert not [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})], outputs
+    texts = [o["data"]["text/plain"] for o in outputs if o.get("output_type") == "display_data"]
+    assert any(t.startswith("downloading artifacts:") for t in texts), texts
+    assert any(t.startswith("loading jaffle-daily: 2/2 runs") for t in texts), texts

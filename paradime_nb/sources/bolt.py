@@ -254,9 +254,9 @@ class _DownloadBar:
         self._bar: Any = None
         self._lock = threading.Lock()
         if progress is not False:
-            from tqdm.auto import tqdm  # noqa: PLC0415
+            from .progress import progress_bar  # noqa: PLC0415
 
-            self._bar = tqdm(desc="downloading artifacts", unit="B", unit_scale=True, delay=0.5, leave=False)
+            self._bar = progress_bar(desc="downloading artifacts", unit="B", unit_scale=True, delay=0.5, leave=False)
 
     def update(self, size: int) -> None:
         if self._bar is not None:

@@ -65,8 +65,12 @@ def _datatables() -> str:
         f"Promise.all([unzip({_packed(bundle.read_text(encoding='utf-8'))}),"
         f"unzip({_packed(bundle.with_suffix('.css').read_text(encoding='utf-8'))})]).then(function(r){{"
         "var st=document.createElement('style');st.textContent=r[1];document.head.appendChild(st);"
-        "var u=URL.createObjectURL(new Blob([r[0]],{type:'application/javascript'}));w[k]=import(u);"
-        f"w[k].then(function(){{URL.revokeObjectURL(u);w.dispatchEvent(new Event({json.dumps(ready)}));}});}});"))
+        "var u=URL.createObjectURL(new Blob([r[0]],{type:'application/javascript'})),m=import(u);"
+        # every table awaits w[k]; each resumes in a task of its own (not all in the one that
+        # fires the ready event, where every waiting table's init would add up in one task)
+        "w[k]={then:function(ok,no){return m.then(function(x){return new Promise(function(r){"
+        "setTimeout(function(){r(x);},0);});}).then(ok,no);}};"
+        f"m.then(function(){{URL.revokeObjectURL(u);w.dispatchEvent(new Event({json.dumps(ready)}));}});}});"))
 
 
 @cache

@@ -1,9 +1,11 @@
-"""Health card: a schedule's health at a glance, as an ipywidgets widget with an HTML twin.
+"""Health card: a schedule's health at a glance, as HTML (no widget model, no script).
 
-The widget (a VBox: the figures, then an accordion of failing models, failing tests,
-stale sources and slowest models) is what a live kernel shows. The same content as
-static HTML (``<details>`` for the lists, no script) goes in the same output as
-``text/html``, so exported HTML, GitHub and front-ends without a widget manager show it.
+The figures, then one ``<details>`` per list (failing models, failing tests, tests that
+warned, stale sources, slowest models), the first open when it has rows. The sections
+open and close in the browser with no kernel, so the card reads the same live, in a
+saved notebook reopened the next day (an ipywidgets accordion said "Error displaying
+widget: model not found" there, its model gone with the kernel), in exported HTML and
+on GitHub.
 
 The card only lays out what the API returned: ``client.metadata.get_health_report``
 (the dashboard's figures and its lists; the terminal summary shows the same report).
@@ -11,6 +13,7 @@ The card only lays out what the API returned: ``client.metadata.get_health_repor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -21,32 +24,24 @@ from .style import FONT, HEALTH_ORDER, STATUS_HEALTH, badge, colour, fmt_seconds
 _LIST_ROWS = 25
 
 
-def health_card(dashboard: HealthDashboard) -> Any:
-    """The card widget for a dashboard (a ``HealthReport`` also lists the failures)."""
-    import ipywidgets as widgets
+@dataclass(repr=False)
+class HealthCard:
+    """The drawn card: ``static_html`` (the whole card), ``plain_text`` (its figures)."""
 
-    class HealthCard(widgets.VBox):
-        """VBox whose mime bundle also carries the static HTML card."""
+    static_html: str
+    plain_text: str
+    dashboard: HealthDashboard
 
-        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-            data = super()._repr_mimebundle_(**kwargs) or {}
-            data["text/html"] = self.static_html
-            data["text/plain"] = self.plain_text
-            return data
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/html": self.static_html, "text/plain": self.plain_text}
 
-    sections = _sections(dashboard)
-    accordion = widgets.Accordion(children=[widgets.HTML(body) for _, body in sections])
-    for i, (title, _) in enumerate(sections):
-        accordion.set_title(i, title)
-    if not _is_empty(sections[0][0]):
-        accordion.selected_index = 0
-    card = HealthCard([widgets.HTML(_figures(dashboard)), accordion],
-                      layout=widgets.Layout(border="1px solid #e0e0e0", padding="8px", max_width="960px"))
-    card.add_class("paradime-health-card")
-    card.static_html = static_html(dashboard)
-    card.plain_text = plain_text(dashboard)
-    card.dashboard = dashboard
-    return card
+    def _repr_html_(self) -> str:
+        return self.static_html
+
+
+def health_card(dashboard: HealthDashboard) -> HealthCard:
+    """The card for a dashboard (a ``HealthReport`` also lists the failures)."""
+    return HealthCard(static_html(dashboard), plain_text(dashboard), dashboard)
 
 
 def static_html(dashboard: HealthDashboard) -> str:
