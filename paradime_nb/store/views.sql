@@ -39,23 +39,15 @@ QUALIFY row_number() OVER (
     PARTITION BY r.schedule_name, r.run_id, r.unique_id
     ORDER BY r.command_index DESC, r.result_index DESC) = 1;
 
--- Each node's latest execution over the loaded runs (run id and time tell how stale).
+-- Each node's latest execution over the loaded runs (run id and time tell how stale): per
+-- schedule and node, the result of the latest run (by start time, then run id) that has
+-- one, its last command's. Kept by the load (node_results_latest), not ranked per query.
 CREATE OR REPLACE VIEW latest_node_results AS
-SELECT r.*, ru.started_at AS run_started_at, ru.state AS run_state
-FROM node_results r
-JOIN runs ru USING (schedule_name, run_id)
-QUALIFY row_number() OVER (
-    PARTITION BY r.schedule_name, r.unique_id
-    ORDER BY ru.started_at DESC NULLS LAST, r.run_id DESC, r.command_index DESC, r.result_index DESC) = 1;
+SELECT * FROM node_results_latest;
 
--- Each source's latest freshness check over the loaded runs.
+-- Each source's latest freshness check over the loaded runs (freshness_results_latest).
 CREATE OR REPLACE VIEW latest_source_freshness AS
-SELECT f.*, ru.started_at AS run_started_at
-FROM freshness_results f
-JOIN runs ru USING (schedule_name, run_id)
-QUALIFY row_number() OVER (
-    PARTITION BY f.schedule_name, f.unique_id
-    ORDER BY ru.started_at DESC NULLS LAST, f.run_id DESC, f.command_index DESC) = 1;
+SELECT * FROM freshness_results_latest;
 
 -- Which node each test of the latest manifest tests: its attached node, or for a singular
 -- test without one, every node it reads.
