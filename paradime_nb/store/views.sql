@@ -15,7 +15,7 @@ JOIN test_metadata t USING (schedule_name, run_id, unique_id);
 
 -- The run whose manifest describes each schedule now: the latest run that left one.
 CREATE OR REPLACE VIEW latest_manifest_runs AS
-SELECT schedule_name, run_id, started_at
+SELECT schedule_name, run_id, started_at, manifest_id, catalog_columns_id
 FROM runs
 WHERE node_count > 0
 QUALIFY row_number() OVER (PARTITION BY schedule_name ORDER BY started_at DESC NULLS LAST, run_id DESC) = 1;
