@@ -20,14 +20,19 @@ FROM runs
 WHERE node_count > 0
 QUALIFY row_number() OVER (PARTITION BY schedule_name ORDER BY started_at DESC NULLS LAST, run_id DESC) = 1;
 
+-- Read from the latest run's manifest version directly (not through the per-run views,
+-- which would pair every run with its version first).
 CREATE OR REPLACE VIEW latest_nodes AS
-SELECT m.* FROM manifest_nodes m JOIN latest_manifest_runs USING (schedule_name, run_id);
+SELECT l.schedule_name, l.run_id, n.* EXCLUDE (manifest_id)
+FROM latest_manifest_runs l JOIN manifest_node_versions n ON n.manifest_id = l.manifest_id;
 
 CREATE OR REPLACE VIEW latest_edges AS
-SELECT e.* FROM node_edges e JOIN latest_manifest_runs USING (schedule_name, run_id);
+SELECT l.schedule_name, l.run_id, e.* EXCLUDE (manifest_id)
+FROM latest_manifest_runs l JOIN manifest_edge_versions e ON e.manifest_id = l.manifest_id;
 
 CREATE OR REPLACE VIEW latest_test_metadata AS
-SELECT t.* FROM test_metadata t JOIN latest_manifest_runs USING (schedule_name, run_id);
+SELECT l.schedule_name, l.run_id, t.* EXCLUDE (manifest_id)
+FROM latest_manifest_runs l JOIN manifest_test_versions t ON t.manifest_id = l.manifest_id;
 
 -- A node's status within one run: its result in the last command that executed it (a
 -- model that errors in `dbt run` and succeeds in `dbt retry` is a success).
@@ -237,4 +242,5 @@ LEFT JOIN inherited i ON i.schedule_name = b.schedule_name AND i.node_id = b.uni
 
 -- Columns the latest manifest declares (YAML: descriptions, declared types).
 CREATE OR REPLACE VIEW latest_manifest_columns AS
-SELECT c.* FROM manifest_columns c JOIN latest_manifest_runs USING (schedule_name, run_id);
+SELECT l.schedule_name, l.run_id, c.* EXCLUDE (manifest_id)
+FROM latest_manifest_runs l JOIN manifest_column_versions c ON c.manifest_id = l.manifest_id;
