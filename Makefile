@@ -28,6 +28,7 @@ demo: $(VENV)/.installed
 # The whole suite on .venv's DuckDB (2.x), then the store/metadata/CLI core on 1.5.x.
 test: $(VENV)/.installed-test
 	sh scripts/ensure_chromium.sh
+	sh scripts/ensure_java.sh
 	$(PY) -m pytest -n auto --dist loadgroup -q
 	$(PY) scripts/duckdb_matrix.py
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SCRIPTS = ("load", "collect", "lineage", "imports", "forensics", "column_lineage")  # cases 1+6, 2+3, 4, 5, 14.x, 7
+SCRIPTS = ("load", "collect", "lineage", "imports", "forensics", "column_lineage", "scale")  # cases 1+6, 2+3, 4, 5, 14.x, 7
 CASES = {
     "1": "cold load of one run to the first health dashboard",
     "2": "collecting runs from the Bolt API (loopback server, 50 ms per request)",
@@ -34,6 +34,7 @@ CASES = {
     "14.1": "critical path of the largest build run",
     "14.2": "run timeline (Gantt) rendered in Chromium",
     "7": "column lineage of a whole project vs sqlglot's parse alone; a column question after it",
+    "15": "a year of history: manifests stored once, the shared dataset, Spark (scale.py)",
 }
 
 

@@ -90,6 +90,22 @@ class Paradime:
         """The bundled demo: 12 daily runs of the schedule ``jaffle-daily``."""
         return cls.from_source(DemoSource(), database, read_only=read_only)
 
+    @classmethod
+    def from_dataset(cls, url: str | Path, *, filesystem: Any = None) -> Paradime:
+        """A shared Parquet dataset (a folder, or ``s3://``, ``gs://``, ``abfs://`` by URL),
+        read-only: every analysis over the runs its writers had committed when it opened."""
+        from .store.dataset import open_dataset  # noqa: PLC0415
+
+        return cls.from_source(None, open_dataset(str(url), filesystem=filesystem))
+
+    def write_dataset(self, url: str | Path, **options: Any) -> Any:
+        """Append this store's runs that the dataset at ``url`` does not hold yet, each batch
+        committed atomically (``paradime_nb.store.dataset.export_dataset``: ``batch_runs``,
+        ``partition``, ``lock_timeout``); returns its ``ExportReport``."""
+        from .store.dataset import export_dataset  # noqa: PLC0415
+
+        return export_dataset(self.store, str(url), **options)
+
     def close(self) -> None:
         """Close the source and the store (a store file is unlocked); closing twice is fine."""
         if self.source is not None:

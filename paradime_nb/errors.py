@@ -109,6 +109,14 @@ class StoreLockedError(StoreError):
     """Another process holds the database file."""
 
 
+class DatasetError(StoreError):
+    """A shared Parquet dataset cannot be read or written (layout, schema version, files)."""
+
+
+class DatasetLockedError(DatasetError):
+    """Another writer is syncing into the same dataset."""
+
+
 class NotLoadedError(StoreError):
     """An analysis needs runs that are not in the store and cannot be fetched."""
 

@@ -23,6 +23,9 @@ CORE = [
     "tests/test_health_cache.py",
     "tests/test_metadata_api.py",
     "tests/test_metadata_health.py",
+    # schema v3: content versions, latest results, v1/v2 migration; a dataset round trip
+    "tests/test_store_versions.py",
+    "tests/test_dataset.py::test_a_dataset_holds_the_store_and_answers_the_same",
     # the CLI on the other DuckDB: JSON/JUnit/GitHub against the oracle, sync (idempotent,
     # under cron overlap), read-only SQL; the other CLI cases read the same code paths
     "tests/test_cli.py::test_check_demo_json_round_trips_with_every_unhealthy_node",

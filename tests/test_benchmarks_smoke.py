@@ -13,7 +13,7 @@ import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 SCRIPTS = {"load": {"1", "6"}, "collect": {"2", "3"}, "lineage": {"4"}, "imports": {"5"}, "forensics": {"14.1", "14.2"},
-           "column_lineage": {"7"}}
+           "column_lineage": {"7"}, "scale": {"15a", "15b", "15c", "15d", "15e", "15g"}}
 
 
 @pytest.mark.parametrize("script", sorted(SCRIPTS))

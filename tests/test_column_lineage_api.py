@@ -280,6 +280,9 @@ def test_a_store_file_of_the_schema_before_column_lineage_opens_and_loads(tmp_pa
 
     path = tmp_path / "old.duckdb"
     Store(path).close()
+    from tests.test_store_versions import _downgrade_to_v2  # noqa: PLC0415
+
+    _downgrade_to_v2(path)  # the schema v2 these tables were added to
     con = duckdb.connect(str(path))
     for table in ("manifest_columns", "column_lineage_runs", "column_lineage_manifests",
                   "column_lineage_edges", "column_lineage_status"):

@@ -43,6 +43,9 @@ def test_a_store_file_from_before_the_quality_fields_opens_and_answers(tmp_path)
     db = tmp_path / "old.duckdb"
     with Paradime.from_path(RUNS, database=db) as client:
         client.metadata.load("jaffle-daily", runs=2, progress=False)
+    from tests.test_store_versions import _downgrade_to_v2  # noqa: PLC0415
+
+    _downgrade_to_v2(db)  # the per-run tables of schema v2, which these fields were added to
     con = duckdb.connect(str(db))  # make it look like a store written before them
     for column in ("contract_enforced", "deprecation_date", "group_owner"):
         con.execute(f"ALTER TABLE manifest_nodes DROP COLUMN {column}")

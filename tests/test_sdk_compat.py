@@ -327,6 +327,9 @@ def test_a_v1_store_file_is_migrated_on_open(tmp_path):
         client.metadata.load(S, runs=2, progress=False)
         before = client.metadata.get_model_health(S)
         counts = client.store.fetchall("SELECT (SELECT count(*) FROM node_results), (SELECT count(*) FROM manifest_nodes)")
+    from tests.test_store_versions import _downgrade_to_v2  # noqa: PLC0415
+
+    _downgrade_to_v2(path)  # per-run manifest tables again (v3 stores each manifest once)
     con = duckdb.connect(str(path))  # turn the file back into what v1 wrote
     for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall():
         con.execute(f'DROP VIEW "{view}"')
@@ -338,7 +341,7 @@ def test_a_v1_store_file_is_migrated_on_open(tmp_path):
     con.execute("UPDATE store_info SET value = '1' WHERE key = 'schema_version'")
     con.close()
     with Paradime.from_source(None, database=path) as client:
-        assert client.store.fetchall("SELECT value FROM store_info WHERE key = 'schema_version'") == [("2",)]
+        assert client.store.fetchall("SELECT value FROM store_info WHERE key = 'schema_version'") == [("3",)]
         assert client.store.fetchall(
             "SELECT (SELECT count(*) FROM dbt_run_results), (SELECT count(*) FROM model_metadata)") == counts
         after = client.metadata.get_model_health(S)

@@ -66,18 +66,20 @@ def _own_health(store: Store, status: str | None, test_status: str | None = None
     schedule per call, so cases never mix)."""
     con = store.connection.cursor()
     s = f"s{next(_CASES)}"
-    con.execute("INSERT INTO runs (schedule_name, run_id, state, started_at, node_count) VALUES "
-                "(?, 1, 'SUCCESS', TIMESTAMP '2026-01-01', 2)", [s])
+    m = f"m-{s}"  # the run's manifest version (schema v3: manifests stored once per content)
+    con.execute("INSERT INTO runs (schedule_name, run_id, state, started_at, node_count, manifest_id) VALUES "
+                "(?, 1, 'SUCCESS', TIMESTAMP '2026-01-01', 2, ?)", [s, m])
     con.execute("INSERT INTO schedules (schedule_name) VALUES (?)", [s])
-    con.execute("INSERT INTO manifest_nodes (schedule_name, run_id, unique_id, resource_type, name, materialized) VALUES "
-                "(?, 1, 'model.p.m', 'model', 'm', 'table'), (?, 1, 'test.p.t', 'test', 't', 'test')", [s, s])
-    con.execute("INSERT INTO node_edges VALUES (?, 1, 'model.p.m', 'test.p.t')", [s])
-    con.execute("INSERT INTO test_metadata (schedule_name, run_id, unique_id, tested_node, severity) VALUES "
-                "(?, 1, 'test.p.t', 'model.p.m', ?)", [s, severity])
+    con.execute("INSERT INTO manifest_node_versions (manifest_id, unique_id, resource_type, name, materialized) VALUES "
+                "(?, 'model.p.m', 'model', 'm', 'table'), (?, 'test.p.t', 'test', 't', 'test')", [m, m])
+    con.execute("INSERT INTO manifest_edge_versions VALUES (?, 'model.p.m', 'test.p.t')", [m])
+    con.execute("INSERT INTO manifest_test_versions (manifest_id, unique_id, tested_node, severity) VALUES "
+                "(?, 'test.p.t', 'model.p.m', ?)", [m, severity])
     for uid, st in (("model.p.m", status), ("test.p.t", test_status)):
         if st is not None:
             con.execute("INSERT INTO node_results (schedule_name, run_id, command_index, unique_id, result_index, status)"
                         " VALUES (?, 1, 1, ?, 0, ?)", [s, uid, st])
+    store.changed()  # written by hand, not by the loader: the latest results are recomputed
     got = con.execute("SELECT health_status FROM node_health WHERE schedule_name = ? AND unique_id = 'model.p.m'",
                       [s]).fetchone()[0]
     con.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from . import check, demo, report, runs, schedules, sql, sync
+from . import check, demo, report, runs, schedules, sql, sync, views
 from .common import EXIT_CODES_HELP, SOURCE_HELP
 
-COMMANDS = (schedules, runs, sync, check, report, sql, demo)
+COMMANDS = (schedules, runs, sync, check, report, sql, views, demo)
 
 
 @click.group(help=f"dbt run metadata on the command line: health checks, reports, sync, SQL.\n\n{SOURCE_HELP}\n\n"

@@ -36,13 +36,17 @@ DEFAULT_RUNS = 10
 @click.option("--days", type=click.FloatRange(min=0, min_open=True), help="Every run started in the last D days.")
 @click.option("--include-running", is_flag=True, help="Also store runs still in progress (replaced when they end).")
 @click.option("--progress/--no-progress", default=None, help="A progress bar (default: on a terminal only).")
+@click.option("--dataset", metavar="DIR_OR_URL",
+              help="Then append the store's runs to this shared Parquet dataset (a folder, s3://, gs://, abfs://), "
+                   "each batch committed atomically; a second sync of it waits --lock-wait seconds.")
 @source_options
 @handle_errors
 def command(schedules: tuple[str, ...], all_schedules: bool, runs: int | None, days: float | None,
-            include_running: bool, progress: bool | None, source: SourceOptions) -> None:
+            include_running: bool, progress: bool | None, dataset: str | None, source: SourceOptions) -> None:
     """Load SCHEDULE's new runs (or --all schedules') into --store FILE.duckdb.
 
-    One `client.metadata.load` per schedule."""
+    One `client.metadata.load` per schedule; with --dataset, then the store's runs the
+    dataset does not hold are written to it (Paradime.from_dataset reads it)."""
     if not source.store:
         raise click.UsageError("sync needs --store FILE.duckdb (an in-memory store is gone when the command ends)")
     if source.offline:
@@ -55,7 +59,7 @@ def command(schedules: tuple[str, ...], all_schedules: bool, runs: int | None, d
         names = [s.slug for s in client.metadata.schedules()] if all_schedules else list(schedules)
         reports = sync_schedules(client, names, runs=n_runs, days=n_days, include_running=include_running,
                                  progress=bar, echo=click.echo)
-        after_sync(client, reports)
+        after_sync(client, reports, dataset=dataset, lock_wait=source.lock_wait)
 
 
 def sync_schedules(client: Any, names: Sequence[str], *, runs: int | None, days: float | None,
@@ -73,8 +77,11 @@ def sync_schedules(client: Any, names: Sequence[str], *, runs: int | None, days:
     return reports
 
 
-def after_sync(client: Any, reports: list[Any]) -> None:
-    """Steps after the runs are stored (none yet; e.g. exporting a dataset)."""
+def after_sync(client: Any, reports: list[Any], *, dataset: str | None = None, lock_wait: float = 0.0,
+               echo: Callable[[str], None] = click.echo) -> None:
+    """Steps after the runs are stored: appending them to a shared dataset."""
+    if dataset:
+        echo(str(client.write_dataset(dataset, lock_timeout=lock_wait)))
 
 
 def _line(report: Any) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from .store import DERIVED_RUN_TABLES, RUN_TABLES, Store
+from .versions import GROUPS
 
 # (what is wrong, query returning (schedule_name, run_id, detail) rows)
 _CHECKS: tuple[tuple[str, str], ...] = (
@@ -54,6 +55,10 @@ _CHECKS: tuple[tuple[str, str], ...] = (
         FROM runs r WHERE r.manifest_command_index IS NOT NULL AND NOT EXISTS (
             SELECT 1 FROM commands c WHERE c.schedule_name = r.schedule_name AND c.run_id = r.run_id
               AND c.command_index = r.manifest_command_index)"""),
+    *(("run points at a missing " + g.kind + " version", f"""
+        SELECT r.schedule_name, r.run_id, r.{g.run_column} FROM runs r
+        WHERE r.{g.run_column} IS NOT NULL AND r.{g.run_column} NOT IN (SELECT version_id FROM content_versions)""")
+      for g in GROUPS),
     ("command stored twice", """
         SELECT schedule_name, run_id, 'command ' || command_index::VARCHAR || ' x' || count(*)::VARCHAR
         FROM commands GROUP BY schedule_name, run_id, command_index HAVING count(*) > 1"""),
@@ -64,7 +69,7 @@ def check_integrity(store: Store) -> list[str]:
     """Problems found in the store, one readable line each; an empty list means every
     stored run is whole and every table reads to the end."""
     problems: list[str] = []
-    for table in ("schedules", "runs", *RUN_TABLES, *DERIVED_RUN_TABLES):
+    for table in ("schedules", "runs", *RUN_TABLES, *DERIVED_RUN_TABLES, "content_versions"):
         try:
             store.fetchall(f'SELECT count(*) FROM "{table}"')  # noqa: S608  (names from the schema)
         except duckdb.Error as exc:
@@ -77,4 +82,11 @@ def check_integrity(store: Store) -> list[str]:
             for schedule, run_id, detail in store.fetchall(query.format(table=table)):
                 where = f" in {table}" if table else ""
                 problems.append(f"{schedule} run {run_id}: {what}{where}" + (f" ({detail})" if detail else ""))
+    for group in GROUPS:
+        for _, physical in group.tables:
+            for (vid,) in store.fetchall(_ORPHANS.format(table=physical, column=group.run_column)):
+                problems.append(f"{group.kind} version {vid}: rows in {physical} but no version record")
     return problems
+
+
+_ORPHANS = "SELECT DISTINCT {column} FROM {table} WHERE {column} NOT IN (SELECT version_id FROM content_versions)"

@@ -14,7 +14,11 @@ from ..artifacts import ParsedCatalog, ParsedFreshness, ParsedManifest, ParsedRu
 from ..errors import ArtifactNotFoundError, MissingSchemaVersionError
 from ..sources.commands import EXECUTING, command_kind
 from ..sources.model import RunData
+<<<<<<< HEAD
 from .bulk import gc_paused
+=======
+from .versions import GROUPS, content_id
+>>>>>>> issue-17
 
 # args.which -> the subcommand users type
 _WHICH_NAMES = {"generate": "docs generate", "freshness": "source freshness", "source": "source freshness"}
@@ -148,6 +152,9 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
         prepared.add("catalog_nodes", catalog.nodes)
         prepared.add("catalog_columns", catalog.columns)
 
+    present = {"manifest": manifest is not None, "catalog": catalog is not None, "catalog_columns": catalog is not None}
+    versions = {group.run_column: content_id(group, prepared.tables) if present[group.kind] else None
+                for group in GROUPS}
     notes = list(data.notes)
     spread = _time_spread(artifacts)
     if spread is not None:
@@ -173,6 +180,7 @@ def _prepare_run(data: RunData, *, strict: bool, source: str) -> PreparedRun:
         "manifest_command_index": manifest_index,
         "node_count": manifest.node_count if manifest is not None else 0,
         "loaded_at": datetime.now(timezone.utc).replace(tzinfo=None),
+        **versions,
     }
     prepared.schedule_row = {
         "schedule_name": schedule.slug,

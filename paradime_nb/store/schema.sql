@@ -34,9 +34,12 @@ CREATE TABLE IF NOT EXISTS runs (
     description VARCHAR,
     notes VARCHAR[],
     dbt_version VARCHAR,
-    manifest_command_index INTEGER,   -- which command's manifest manifest_nodes holds
+    manifest_command_index INTEGER,   -- which command's manifest the run's manifest_nodes are
     node_count INTEGER,               -- nodes in that manifest (0: the run left none)
     loaded_at TIMESTAMP,
+    manifest_id VARCHAR,              -- content_versions: the manifest rows this run reads (NULL: none)
+    catalog_id VARCHAR,               -- content_versions: its catalog's relations (NULL: no catalog)
+    catalog_columns_id VARCHAR,       -- content_versions: its catalog's columns
     PRIMARY KEY (schedule_name, run_id)
 );
 
@@ -127,12 +130,24 @@ CREATE TABLE IF NOT EXISTS freshness_results (
     invocation_id VARCHAR
 );
 
--- The run's manifest nodes: models, seeds, snapshots, tests, unit tests, sources,
+-- Manifest and catalog rows are stored once per content (a manifest changes only on a
+-- deployment): a run points at a version by content hash (runs.manifest_id, catalog_id,
+-- catalog_columns_id), and the views manifest_nodes, node_edges, test_metadata,
+-- manifest_columns, catalog_nodes, catalog_columns (versions.sql) give every run its rows
+-- as when each run stored its own copy (schema v2).
+CREATE TABLE IF NOT EXISTS content_versions (
+    version_id VARCHAR PRIMARY KEY,   -- kind prefix + content hash of the rows read from the file
+    kind VARCHAR NOT NULL,            -- manifest, catalog, catalog_columns
+    row_count BIGINT,
+    first_schedule_name VARCHAR,
+    first_run_id BIGINT               -- the run that stored it
+);
+
+-- A manifest version's nodes: models, seeds, snapshots, tests, unit tests, sources,
 -- exposures (and analyses, metrics, semantic models, saved queries, functions). The view
 -- model_metadata adds depends_on, parents and children from node_edges.
-CREATE TABLE IF NOT EXISTS manifest_nodes (
-    schedule_name VARCHAR NOT NULL,
-    run_id BIGINT NOT NULL,
+CREATE TABLE IF NOT EXISTS manifest_node_versions (
+    manifest_id VARCHAR NOT NULL,
     unique_id VARCHAR NOT NULL,
     resource_type VARCHAR,
     name VARCHAR,
@@ -173,20 +188,21 @@ CREATE TABLE IF NOT EXISTS manifest_nodes (
     maturity VARCHAR,
     checksum VARCHAR,
     raw_code VARCHAR,                 -- models, seeds, snapshots, ... (not tests)
-    compiled_code VARCHAR
+    compiled_code VARCHAR,
+    contract_enforced BOOLEAN,        -- NULL: no contract in the manifest (< v9)
+    deprecation_date TIMESTAMP,       -- model versions (>= v10)
+    group_owner VARCHAR               -- owner of the node's group (>= v9)
 );
 
--- depends_on edges of the run's manifest: parent -> child, sources and exposures included.
-CREATE TABLE IF NOT EXISTS node_edges (
-    schedule_name VARCHAR NOT NULL,
-    run_id BIGINT NOT NULL,
+-- depends_on edges of a manifest version: parent -> child, sources and exposures included.
+CREATE TABLE IF NOT EXISTS manifest_edge_versions (
+    manifest_id VARCHAR NOT NULL,
     parent_id VARCHAR NOT NULL,
     child_id VARCHAR NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS test_metadata (
-    schedule_name VARCHAR NOT NULL,
-    run_id BIGINT NOT NULL,
+CREATE TABLE IF NOT EXISTS manifest_test_versions (
+    manifest_id VARCHAR NOT NULL,
     unique_id VARCHAR NOT NULL,
     test_type VARCHAR,                -- generic, singular, unit
     test_name VARCHAR,                -- generic test macro (unique, not_null, ...)
@@ -200,21 +216,24 @@ CREATE TABLE IF NOT EXISTS test_metadata (
     test_kwargs JSON
 );
 
-CREATE TABLE IF NOT EXISTS catalog_nodes (
-    schedule_name VARCHAR NOT NULL,
-    run_id BIGINT NOT NULL,
+-- A catalog's relations with their stats (catalog_id) and, hashed apart so changing row
+-- counts do not copy them, its columns (catalog_columns_id).
+CREATE TABLE IF NOT EXISTS catalog_node_versions (
+    catalog_id VARCHAR NOT NULL,
     unique_id VARCHAR NOT NULL,
     table_type VARCHAR,
     table_owner VARCHAR,
     table_comment VARCHAR,
     column_count INTEGER,
     row_count BIGINT,
-    bytes BIGINT
+    bytes BIGINT,
+    database_name VARCHAR,            -- the relation as the warehouse names it
+    schema_name VARCHAR,
+    table_name VARCHAR
 );
 
-CREATE TABLE IF NOT EXISTS catalog_columns (
-    schedule_name VARCHAR NOT NULL,
-    run_id BIGINT NOT NULL,
+CREATE TABLE IF NOT EXISTS catalog_column_versions (
+    catalog_columns_id VARCHAR NOT NULL,
     unique_id VARCHAR NOT NULL,
     column_name VARCHAR,
     column_index INTEGER,
@@ -222,23 +241,13 @@ CREATE TABLE IF NOT EXISTS catalog_columns (
     column_comment VARCHAR
 );
 
--- Project quality and the warehouse side (added later: ADD COLUMN IF NOT EXISTS, so a store
--- file written before them opens and gets NULLs there, read as "not applicable").
-ALTER TABLE manifest_nodes ADD COLUMN IF NOT EXISTS contract_enforced BOOLEAN;   -- NULL: no contract in the manifest (< v9)
-ALTER TABLE manifest_nodes ADD COLUMN IF NOT EXISTS deprecation_date TIMESTAMP;  -- model versions (>= v10)
-ALTER TABLE manifest_nodes ADD COLUMN IF NOT EXISTS group_owner VARCHAR;         -- owner of the node's group (>= v9)
-ALTER TABLE catalog_nodes ADD COLUMN IF NOT EXISTS database_name VARCHAR;        -- the relation as the warehouse names it
-ALTER TABLE catalog_nodes ADD COLUMN IF NOT EXISTS schema_name VARCHAR;
-ALTER TABLE catalog_nodes ADD COLUMN IF NOT EXISTS table_name VARCHAR;
-
 -- --- column lineage (issue 16) ---------------------------------------------------------
 -- The adapter a manifest was compiled for (metadata.adapter_type): the SQL dialect.
 ALTER TABLE artifacts ADD COLUMN IF NOT EXISTS adapter_type VARCHAR;
 
--- Columns declared in the run's manifest (the YAML): descriptions and declared types.
-CREATE TABLE IF NOT EXISTS manifest_columns (
-    schedule_name VARCHAR NOT NULL,
-    run_id BIGINT NOT NULL,
+-- Columns declared in a manifest version (the YAML): descriptions and declared types.
+CREATE TABLE IF NOT EXISTS manifest_column_versions (
+    manifest_id VARCHAR NOT NULL,
     unique_id VARCHAR NOT NULL,
     column_name VARCHAR,
     column_index INTEGER,
@@ -287,3 +296,13 @@ CREATE TABLE IF NOT EXISTS column_lineage_status (
     dialect VARCHAR,
     columns VARCHAR[]               -- the node's output columns, as its SQL selects them
 );
+
+-- --- latest results (store schema v3) --------------------------------------------------
+-- Each node's latest result and each source's latest freshness check per schedule, kept
+-- in the load's transaction (a run's rows against the current ones; deleting or replacing
+-- runs recomputes the schedule), so "latest" costs the same on a year of history as on
+-- one run. The views latest_node_results and latest_source_freshness read them.
+CREATE TABLE IF NOT EXISTS node_results_latest AS
+SELECT *, NULL::TIMESTAMP AS run_started_at, NULL::VARCHAR AS run_state FROM node_results WHERE FALSE;
+CREATE TABLE IF NOT EXISTS freshness_results_latest AS
+SELECT *, NULL::TIMESTAMP AS run_started_at FROM freshness_results WHERE FALSE;

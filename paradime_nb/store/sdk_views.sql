@@ -2,39 +2,49 @@
 -- with the columns its users write SQL against (../shared/sdk-interface.md) beside ours.
 -- Created after views.sql; every row has schedule_name.
 
--- Per node of each stored manifest: its parents and children (edges of the same run).
-CREATE OR REPLACE VIEW node_links AS
+-- Per node of each manifest version: its parents and children (computed once per
+-- version, not per run), then per run (node_links).
+CREATE OR REPLACE VIEW manifest_links AS
 WITH parents AS (
-    SELECT e.schedule_name, e.run_id, e.child_id AS unique_id,
+    SELECT e.manifest_id, e.child_id AS unique_id,
         list_sort(list(e.parent_id)) AS depends_on,
         list_sort(list(e.parent_id) FILTER (WHERE p.resource_type = 'model')) AS parents_models,
         list_sort(list(e.parent_id) FILTER (WHERE p.resource_type = 'source')) AS parents_sources
-    FROM node_edges e
-    LEFT JOIN manifest_nodes p ON p.schedule_name = e.schedule_name AND p.run_id = e.run_id AND p.unique_id = e.parent_id
+    FROM manifest_edge_versions e
+    LEFT JOIN manifest_node_versions p ON p.manifest_id = e.manifest_id AND p.unique_id = e.parent_id
     GROUP BY ALL
 ),
 children AS (
-    SELECT schedule_name, run_id, parent_id AS unique_id, list_sort(list(child_id)) AS children
-    FROM node_edges
+    SELECT manifest_id, parent_id AS unique_id, list_sort(list(child_id)) AS children
+    FROM manifest_edge_versions
     GROUP BY ALL
 )
-SELECT n.schedule_name, n.run_id, n.unique_id,
+SELECT n.manifest_id, n.unique_id,
     coalesce(p.depends_on, []) AS depends_on,
     coalesce(p.parents_models, []) AS parents_models,
     coalesce(p.parents_sources, []) AS parents_sources,
     coalesce(c.children, []) AS children
-FROM manifest_nodes n
-LEFT JOIN parents p USING (schedule_name, run_id, unique_id)
-LEFT JOIN children c USING (schedule_name, run_id, unique_id);
+FROM manifest_node_versions n
+LEFT JOIN parents p USING (manifest_id, unique_id)
+LEFT JOIN children c USING (manifest_id, unique_id);
+
+CREATE OR REPLACE VIEW node_links AS
+SELECT r.schedule_name, r.run_id, l.unique_id, l.depends_on, l.parents_models, l.parents_sources, l.children
+FROM runs r JOIN manifest_links l ON l.manifest_id = r.manifest_id;
 
 -- The SDK's `config` (the config fields the store keeps) and `columns` (the relation's
--- columns from the same run's catalog.json: {name: {name, data_type, description}}).
-CREATE OR REPLACE VIEW node_columns AS
-SELECT schedule_name, run_id, unique_id,
+-- columns from the same run's catalog.json: {name: {name, data_type, description}}), built
+-- once per catalog version.
+CREATE OR REPLACE VIEW catalog_column_objects AS
+SELECT catalog_columns_id, unique_id,
     json_group_object(column_name, json_object('name', column_name, 'data_type', data_type,
                                                'description', column_comment, 'index', column_index)) AS columns
-FROM catalog_columns
+FROM catalog_column_versions
 GROUP BY ALL;
+
+CREATE OR REPLACE VIEW node_columns AS
+SELECT r.schedule_name, r.run_id, c.unique_id, c.columns
+FROM runs r JOIN catalog_column_objects c ON c.catalog_columns_id = r.catalog_columns_id;
 
 CREATE OR REPLACE VIEW node_extras AS
 SELECT n.schedule_name, n.run_id, n.unique_id,
@@ -79,15 +89,17 @@ SELECT f.*, f.table_name AS name, f.status AS freshness_status,
 FROM freshness_results f
 LEFT JOIN manifest_nodes n ON n.schedule_name = f.schedule_name AND n.run_id = f.run_id AND n.unique_id = f.unique_id;
 
--- The latest manifest's nodes under the SDK's names (joined to the health of the node).
+-- The latest manifest's nodes under the SDK's names (joined to the health of the node):
+-- links and columns of the latest manifest run's versions only.
 CREATE OR REPLACE VIEW latest_node_details AS
 SELECT n.schedule_name, n.unique_id, n.schema_name, n.database_name, n.alias,
     n.materialized AS materialized_type, n.description, n.meta, n.tags, n.owner, n.language, n.access,
-    n.compiled_code AS compiled_sql, n.raw_code AS raw_sql, x.columns,
+    n.compiled_code AS compiled_sql, n.raw_code AS raw_sql, coalesce(c.columns, '{}'::JSON) AS columns,
     l.depends_on, l.children AS children_l1, l.parents_models, l.parents_sources
 FROM latest_nodes n
-JOIN node_links l USING (schedule_name, run_id, unique_id)
-JOIN node_extras x USING (schedule_name, run_id, unique_id);
+JOIN latest_manifest_runs m ON m.schedule_name = n.schedule_name AND m.run_id = n.run_id
+JOIN manifest_links l ON l.manifest_id = m.manifest_id AND l.unique_id = n.unique_id
+LEFT JOIN catalog_column_objects c ON c.catalog_columns_id = m.catalog_columns_id AND c.unique_id = n.unique_id;
 
 -- models_with_tests: the models of node_health with the SDK's columns (health_status is
 -- 'Healthy', 'Warning', 'Critical' or 'Unknown').

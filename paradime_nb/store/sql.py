@@ -28,11 +28,63 @@ WHERE table_schema = 'main' AND table_catalog = current_database()
 ORDER BY table_name, ordinal_position
 """
 
+RUN_STATE_AND_VERSIONS = """
+SELECT state, manifest_id, catalog_id, catalog_columns_id FROM runs WHERE schedule_name = ? AND run_id = ?"""
+VERSION_EXISTS = "SELECT 1 FROM content_versions WHERE version_id = ?"
+INSERT_VERSION = "INSERT INTO content_versions VALUES (?, ?, ?, ?, ?)"
+
+# "Latest" per schedule: by the run's start (NULL first), run id, then within the run the
+# last command and result (views.sql said the same when it ranked the whole history).
+RESULT_ORDER = "run_started_at DESC NULLS LAST, run_id DESC, command_index DESC, result_index DESC"
+FRESHNESS_ORDER = "run_started_at DESC NULLS LAST, run_id DESC, command_index DESC"
+RESULTS_WITH_RUN = """
+SELECT r.*, ru.started_at AS run_started_at, ru.state AS run_state
+FROM node_results r JOIN runs ru USING (schedule_name, run_id)"""
+FRESHNESS_WITH_RUN = """
+SELECT f.*, ru.started_at AS run_started_at
+FROM freshness_results f JOIN runs ru USING (schedule_name, run_id)"""
+
+#: After a new run of a schedule: its rows against the current latest ones of the same
+#: nodes, the newer of each pair stays. (statement, how many of [schedule_name, run_id] it binds)
+LATEST_AFTER_RUN: tuple[tuple[str, int], ...] = tuple(
+    step
+    for table, rows, order, alias in (
+        ("node_results_latest", RESULTS_WITH_RUN, RESULT_ORDER, "r"),
+        ("freshness_results_latest", FRESHNESS_WITH_RUN, FRESHNESS_ORDER, "f"),
+    )
+    for step in (
+        (f"""CREATE OR REPLACE TEMP TABLE _paradime_latest AS
+SELECT * FROM (
+    SELECT * FROM {table} WHERE schedule_name = $1 AND unique_id IN (
+        SELECT unique_id FROM {table.removesuffix('_latest')} WHERE schedule_name = $1 AND run_id = $2)
+    UNION ALL BY NAME
+    {rows} WHERE {alias}.schedule_name = $1 AND {alias}.run_id = $2
+) QUALIFY row_number() OVER (PARTITION BY unique_id ORDER BY {order}) = 1""", 2),
+        (f"DELETE FROM {table} WHERE schedule_name = $1 AND unique_id IN (SELECT unique_id FROM _paradime_latest)", 1),
+        (f"INSERT INTO {table} BY NAME SELECT * FROM _paradime_latest", 0),
+        ("DROP TABLE _paradime_latest", 0),
+    )
+)
+
+SCHEDULES_WITH_RESULTS = """
+SELECT schedule_name FROM runs UNION SELECT schedule_name FROM node_results_latest
+UNION SELECT schedule_name FROM freshness_results_latest"""
+
+#: A schedule's latest rows from its whole history (parameter: schedule_name).
+LATEST_OF_SCHEDULE = (
+    "DELETE FROM node_results_latest WHERE schedule_name = $1",
+    f"""INSERT INTO node_results_latest BY NAME
+SELECT * FROM ({RESULTS_WITH_RUN} WHERE r.schedule_name = $1)
+QUALIFY row_number() OVER (PARTITION BY unique_id ORDER BY {RESULT_ORDER}) = 1""",
+    "DELETE FROM freshness_results_latest WHERE schedule_name = $1",
+    f"""INSERT INTO freshness_results_latest BY NAME
+SELECT * FROM ({FRESHNESS_WITH_RUN} WHERE f.schedule_name = $1)
+QUALIFY row_number() OVER (PARTITION BY unique_id ORDER BY {FRESHNESS_ORDER}) = 1""",
+)
+
 STORED_RUNS = "SELECT run_id, state FROM runs WHERE schedule_name = ? ORDER BY started_at DESC NULLS LAST, run_id DESC"
 
-_RUN_KEYED = {"runs", "commands", "artifacts", "node_results", "freshness_results", "manifest_nodes",
-              "node_edges", "test_metadata", "catalog_nodes", "catalog_columns",
-              "manifest_columns", "column_lineage_runs"}
+_RUN_KEYED = {"runs", "commands", "artifacts", "node_results", "freshness_results", "column_lineage_runs"}
 
 
 def _quote(name: str) -> str:

@@ -8,7 +8,7 @@ loads see the last committed state, never half a run.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -20,17 +20,22 @@ from ..errors import StoreError, StoreLockedError
 from ..vocabulary import RUNNING_STATES, render_sql
 from . import sql
 from .loader import PreparedRun
+from .migrate import migrate_schema, migrate_v1
+from .versions import GROUPS, VERSION_TABLES, VERSIONED, delete_unreferenced
 
-SCHEMA_VERSION = "2"
-# v1 stored the SDK's names as tables; v2 stores them under these names and serves the SDK's
-# names as views with its columns (opening a v1 file migrates it in one transaction).
-_V1_RENAMES = {"dbt_run_results": "node_results", "dbt_source_freshness_results": "freshness_results",
-               "model_metadata": "manifest_nodes"}
-_V2_NODE_COLUMNS = {"raw_code": "VARCHAR", "compiled_code": "VARCHAR"}
-RUN_TABLES = (
-    "commands", "artifacts", "node_results", "freshness_results", "manifest_nodes",
-    "node_edges", "test_metadata", "catalog_nodes", "catalog_columns", "manifest_columns",
-)
+# v1 stored the SDK's names as tables; v2 stored them under our names and served the SDK's
+# names as views; v3 stores manifest and catalog rows once per content (versions.py).
+SCHEMA_VERSION = "3"
+#: Tables holding rows of one run (keyed by schedule_name, run_id).
+RUN_ROW_TABLES = ("commands", "artifacts", "node_results", "freshness_results")
+#: Every relation keyed by (schedule_name, run_id): the run tables and the per-run views
+#: over the content versions (tables until schema v2).
+RUN_TABLES = (*RUN_ROW_TABLES, *VERSIONED)
+#: Per-schedule tables the load keeps (each node's latest result): recomputed with the runs.
+LATEST_TABLES = ("node_results_latest", "freshness_results_latest")
+#: Every table a run's load writes to: its own rows, the content versions it may add, the
+#: latest results.
+STORED_TABLES = (*RUN_ROW_TABLES, "content_versions", *VERSION_TABLES, *LATEST_TABLES)
 # Run-keyed rows the package derives after a load (not loaded data): they go with their run.
 DERIVED_RUN_TABLES = ("column_lineage_runs",)
 # A run stored in one of these states is replaced when loaded again: it was still going.
@@ -42,10 +47,16 @@ def _sql_file(name: str) -> str:
 
 
 class Store:
-    def __init__(self, database: str | Path = ":memory:", *, read_only: bool = False) -> None:
-        self.database = str(database)
+    """``attach`` (used by ``paradime_nb.dataset``) replaces the empty tables with other
+    relations (views over Parquet) before the views are created: such a store is read-only."""
+
+    def __init__(self, database: str | Path = ":memory:", *, read_only: bool = False,
+                 attach: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+                 description: str | None = None) -> None:
+        self.database = description or str(database)
+        self._attached = attach is not None
         try:
-            self._con = duckdb.connect(self.database, read_only=read_only)
+            self._con = duckdb.connect(str(database), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(
@@ -55,7 +66,7 @@ class Store:
             raise StoreError(f"cannot open {self.database}: {exc}") from None
         except duckdb.Error as exc:
             raise StoreError(f"cannot open {self.database}: {exc}") from None
-        self.read_only = read_only
+        self.read_only = read_only or self._attached
         self._write_lock = threading.RLock()
         #: serialises rebuilds of the answers cached beside this store (health, lineage)
         self.cache_lock = threading.Lock()
@@ -63,69 +74,57 @@ class Store:
         self.generation = 0
         self._columns: dict[str, dict[str, str]] = {}
         if not read_only:
-            self._init_schema()
+            self._init_schema(attach)
         else:
-            self._check_version()
+            self._check_version(read_only=True)
         self._load_columns()
 
     # --- set-up ---------------------------------------------------------------------
 
-    def _init_schema(self) -> None:
+    def _init_schema(self, attach: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
         con = self._con
         try:
-            self._migrate_v1()
+            found = self._check_version(read_only=False)
+            if found == "1":
+                migrate_v1(con, self.database)
+                found = "2"
             con.execute(_sql_file("schema.sql"))
-            row = con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
-            if row is None:
+            if found is None:
                 con.execute("INSERT INTO store_info VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-            elif row[0] != SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.database} was written by another paradime_nb schema (v{row[0]}, this is "
-                    f"v{SCHEMA_VERSION}); load into a new file"
-                )
+            elif found != SCHEMA_VERSION:
+                migrate_schema(con, found, SCHEMA_VERSION, self.database)
+            if attach is not None:
+                attach(con)
             con.execute(sql.MACROS)
+            con.execute(_sql_file("versions.sql"))
             con.execute(_sql_file("views.sql"))
             con.execute(_sql_file("sdk_views.sql"))
         except duckdb.Error as exc:
             raise StoreError(f"cannot prepare the schema in {self.database}: {exc}") from None
 
-    def _check_version(self) -> None:
+    def _check_version(self, *, read_only: bool) -> str | None:
+        """The file's schema version (None: a new store). A newer schema, or one this
+        version cannot migrate, is refused before anything is read or written."""
         try:
             row = self._con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
-        except duckdb.Error:
-            raise StoreError(f"{self.database} is not a paradime_nb store (no store_info table)") from None
-        if row is None or row[0] != SCHEMA_VERSION:
-            found = "none" if row is None else f"v{row[0]}"
-            raise StoreError(f"{self.database} has store schema {found}, this is v{SCHEMA_VERSION}: open it once "
-                             "without read_only to migrate it")
-
-    def _migrate_v1(self) -> None:
-        """A v1 store file: its views dropped (views.sql recreates them), tables renamed,
-        the v2 node columns added, all in one transaction."""
-        con = self._con
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
-        ).fetchall()}
-        if "store_info" not in tables or "dbt_run_results" not in tables:
-            return
-        row = con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
-        if row is None or row[0] != "1":
-            return
-        con.execute("BEGIN TRANSACTION")
-        try:
-            views = con.execute("SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
-                                "AND schema_name = 'main' AND NOT internal").fetchall()
-            for (view,) in views:
-                con.execute(f'DROP VIEW IF EXISTS "{view}"')
-            for old, new in _V1_RENAMES.items():
-                con.execute(f"ALTER TABLE {old} RENAME TO {new}")
-            for column, dtype in _V2_NODE_COLUMNS.items():
-                con.execute(f'ALTER TABLE manifest_nodes ADD COLUMN "{column}" {dtype}')
-            con.execute("UPDATE store_info SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        except duckdb.CatalogException:
+            if read_only:
+                raise StoreError(f"{self.database} is not a paradime_nb store (no store_info table)") from None
+            return None
+        found = None if row is None else row[0]
+        if found == SCHEMA_VERSION or (found is None and not read_only):
+            return found
+        if found not in ("1", "2"):
+            raise StoreError(
+                f"{self.database} was written by another paradime_nb schema (v{found or 'none'}, this is "
+                f"v{SCHEMA_VERSION}); open it with the paradime_nb that wrote it, or load into a new file"
+            )
+        if read_only:
+            raise StoreError(
+                f"{self.database} has store schema v{found} (this is v{SCHEMA_VERSION}); open it once "
+                "read-write (Store(path) or Paradime.from_source(None, database=path)) to migrate it in place"
+            )
+        return found
 
     def _load_columns(self) -> None:
         for table, column, dtype in self._con.execute(sql.TABLE_COLUMNS).fetchall():
@@ -177,24 +176,55 @@ class Store:
 
     def write_run(self, prepared: PreparedRun, *, replace: bool = False) -> bool:
         """Store one run in one transaction. False when it was already stored (and finished);
-        ``replace=True`` swaps a stored run for this one in the same transaction."""
-        if self.read_only:
+        ``replace=True`` swaps a stored run for this one in the same transaction. Manifest
+        and catalog rows are written only when their content version is new; the latest
+        results of the schedule are brought up to date in the same transaction."""
+        if self.read_only and not self._attached:
             raise self.read_only_error(f"run {prepared.run_id} cannot be stored")
         key = [prepared.schedule_name, prepared.run_id]
+        self._require_writable()
         with self._write_lock, self._one_thread(), self._transaction() as cur:
-            row = cur.execute("SELECT state FROM runs WHERE schedule_name = ? AND run_id = ?", key).fetchone()
-            if row is not None:
+            row = cur.execute(sql.RUN_STATE_AND_VERSIONS, key).fetchone()
+            old_versions: set[str] = set()
+            replaced = row is not None
+            if replaced:
                 if not replace and (row[0] or "").upper() not in UNFINISHED_STATES:
                     return False
-                for table in ("runs", *RUN_TABLES, *DERIVED_RUN_TABLES):
+                old_versions = {v for v in row[1:] if v}
+                for table in ("runs", *RUN_ROW_TABLES, *DERIVED_RUN_TABLES):
                     cur.execute(sql.delete_run(table), key)
             self._upsert_schedule(cur, prepared.schedule_row)
             run = prepared.run_row
+            new_versions = self._register_versions(cur, prepared)
             cur.execute(sql.insert_row("runs", list(run)), list(run.values()))
             for table, columns in prepared.tables.items():
-                self._insert(cur, table, columns, constants=key)
+                if table not in VERSIONED:
+                    self._insert(cur, table, columns, constants={"schedule_name": key[0], "run_id": key[1]})
+                    continue
+                group, physical = VERSIONED[table]
+                if run.get(group.run_column) in new_versions:
+                    self._insert(cur, physical, columns, constants={group.run_column: run[group.run_column]})
+            delete_unreferenced(cur, old_versions - {run.get(g.run_column) for g in GROUPS})
+            if replaced:
+                _recompute_latest(cur, key[0])
+            else:
+                for statement, bound in sql.LATEST_AFTER_RUN:
+                    cur.execute(statement, key[:bound])
         self.generation += 1
         return True
+
+    def _register_versions(self, cur: duckdb.DuckDBPyConnection, prepared: PreparedRun) -> set[str]:
+        """Record the run's content versions not yet stored; their ids (rows to insert)."""
+        new: set[str] = set()
+        run = prepared.run_row
+        for group in GROUPS:
+            vid = run.get(group.run_column)
+            if vid is None or vid in new or cur.execute(sql.VERSION_EXISTS, [vid]).fetchone():
+                continue
+            rows = sum(prepared.row_count(logical) for logical, _ in group.tables)
+            cur.execute(sql.INSERT_VERSION, [vid, group.kind, rows, prepared.schedule_name, prepared.run_id])
+            new.add(vid)
+        return new
 
     def _upsert_schedule(self, cur: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> None:
         """Written only when new or changed: most loads add runs of a known schedule."""
@@ -255,7 +285,7 @@ class Store:
                 cur.close()
 
     def _insert(self, cur: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list],
-                constants: Sequence[Any] | None = None) -> None:
+                constants: Mapping[str, Any] | None = None) -> None:
         """One INSERT from an Arrow stage. DuckDB costs milliseconds per statement whatever
         its size, so the stage holds everything (run key, timestamps already parsed where
         Arrow can) and is found by DuckDB's replacement scan: no register/unregister and no
@@ -264,11 +294,11 @@ class Store:
 
         known = self._columns[table]
         arrays = {name: _arrow_column(values, known[name]) for name, values in columns.items() if name in known}
-        if constants is not None:
+        if constants:
             n = len(next(iter(arrays.values()))) if arrays else 0
             arrays = {
-                "schedule_name": pa.repeat(pa.scalar(constants[0], pa.string()), n),
-                "run_id": pa.repeat(pa.scalar(constants[1], pa.int64()), n),
+                **{name: pa.repeat(pa.scalar(value, pa.int64() if name == "run_id" else pa.string()), n)
+                   for name, value in constants.items()},
                 **arrays,
             }
         text = {name for name, a in arrays.items() if known.get(name) == "TIMESTAMP" and pa.types.is_string(a.type)}
@@ -296,6 +326,9 @@ class Store:
         (deletes of what they replace), then ``tables``, in one transaction; caches follow
         the generation like after a load."""
         if self.read_only:
+            if self._attached:
+                raise StoreError(f"{self.database} is read-only: derived rows (column lineage) are synced from "
+                                 "the store that wrote it; derive them there (load with column_lineage=True)")
             raise StoreError(f"{self.database} is open read-only: derived rows (column lineage) cannot be stored; "
                              "open it writable once, or load with column_lineage=True")
         with self._write_lock, self._one_thread(), self._transaction() as cur:
@@ -308,24 +341,47 @@ class Store:
 
     def delete_runs(self, schedule_name: str, run_ids: Sequence[int] | None = None) -> int:
         """Forget stored runs (all of a schedule's when ``run_ids`` is None)."""
+        self._require_writable()
         with self._write_lock, self._transaction() as cur:
             ids = [r[0] for r in cur.execute(sql.STORED_RUNS, [schedule_name]).fetchall()]
             chosen = ids if run_ids is None else [i for i in ids if i in set(run_ids)]
+            versions: set[str] = set()
             for run_id in chosen:
-                for table in ("runs", *RUN_TABLES, *DERIVED_RUN_TABLES):
+                row = cur.execute(sql.RUN_STATE_AND_VERSIONS, [schedule_name, run_id]).fetchone()
+                versions.update(v for v in row[1:] if v)
+                for table in ("runs", *RUN_ROW_TABLES, *DERIVED_RUN_TABLES):
                     cur.execute(sql.delete_run(table), [schedule_name, run_id])
+            delete_unreferenced(cur, versions)
+            if chosen:
+                _recompute_latest(cur, schedule_name)
             if run_ids is None:
                 cur.execute("DELETE FROM schedules WHERE schedule_name = ?", [schedule_name])
         self.generation += 1
         return len(chosen)
 
+    def _require_writable(self) -> None:
+        if self._attached:
+            raise StoreError(f"{self.database} is read-only: load runs into a store, then sync them "
+                             "into the dataset (paradime-nb sync ... --dataset DIR)")
+
     def changed(self) -> None:
         """Something outside the loader wrote (user SQL with writes allowed): answers cached
-        from the previous state are stale."""
+        from the previous state are stale, and the latest results are recomputed from the
+        history (they are kept by the loader, which did not see these writes)."""
+        if not self.read_only:
+            with self._write_lock, self._transaction() as cur:
+                for (schedule,) in cur.execute(sql.SCHEDULES_WITH_RESULTS).fetchall():
+                    _recompute_latest(cur, schedule)
         self.generation += 1
 
     def close(self) -> None:
         self._con.close()
+
+
+def _recompute_latest(cur: duckdb.DuckDBPyConnection, schedule_name: str) -> None:
+    """A schedule's latest results from its whole history (after runs left or changed)."""
+    for statement in sql.LATEST_OF_SCHEDULE:
+        cur.execute(statement, [schedule_name])
 
 
 def _arrow_column(values: list, duck_type: str | None):

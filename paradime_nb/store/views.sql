@@ -15,19 +15,24 @@ JOIN test_metadata t USING (schedule_name, run_id, unique_id);
 
 -- The run whose manifest describes each schedule now: the latest run that left one.
 CREATE OR REPLACE VIEW latest_manifest_runs AS
-SELECT schedule_name, run_id, started_at
+SELECT schedule_name, run_id, started_at, manifest_id, catalog_columns_id
 FROM runs
 WHERE node_count > 0
 QUALIFY row_number() OVER (PARTITION BY schedule_name ORDER BY started_at DESC NULLS LAST, run_id DESC) = 1;
 
+-- Read from the latest run's manifest version directly (not through the per-run views,
+-- which would pair every run with its version first).
 CREATE OR REPLACE VIEW latest_nodes AS
-SELECT m.* FROM manifest_nodes m JOIN latest_manifest_runs USING (schedule_name, run_id);
+SELECT l.schedule_name, l.run_id, n.* EXCLUDE (manifest_id)
+FROM latest_manifest_runs l JOIN manifest_node_versions n ON n.manifest_id = l.manifest_id;
 
 CREATE OR REPLACE VIEW latest_edges AS
-SELECT e.* FROM node_edges e JOIN latest_manifest_runs USING (schedule_name, run_id);
+SELECT l.schedule_name, l.run_id, e.* EXCLUDE (manifest_id)
+FROM latest_manifest_runs l JOIN manifest_edge_versions e ON e.manifest_id = l.manifest_id;
 
 CREATE OR REPLACE VIEW latest_test_metadata AS
-SELECT t.* FROM test_metadata t JOIN latest_manifest_runs USING (schedule_name, run_id);
+SELECT l.schedule_name, l.run_id, t.* EXCLUDE (manifest_id)
+FROM latest_manifest_runs l JOIN manifest_test_versions t ON t.manifest_id = l.manifest_id;
 
 -- A node's status within one run: its result in the last command that executed it (a
 -- model that errors in `dbt run` and succeeds in `dbt retry` is a success).
@@ -39,23 +44,15 @@ QUALIFY row_number() OVER (
     PARTITION BY r.schedule_name, r.run_id, r.unique_id
     ORDER BY r.command_index DESC, r.result_index DESC) = 1;
 
--- Each node's latest execution over the loaded runs (run id and time tell how stale).
+-- Each node's latest execution over the loaded runs (run id and time tell how stale): per
+-- schedule and node, the result of the latest run (by start time, then run id) that has
+-- one, its last command's. Kept by the load (node_results_latest), not ranked per query.
 CREATE OR REPLACE VIEW latest_node_results AS
-SELECT r.*, ru.started_at AS run_started_at, ru.state AS run_state
-FROM node_results r
-JOIN runs ru USING (schedule_name, run_id)
-QUALIFY row_number() OVER (
-    PARTITION BY r.schedule_name, r.unique_id
-    ORDER BY ru.started_at DESC NULLS LAST, r.run_id DESC, r.command_index DESC, r.result_index DESC) = 1;
+SELECT * FROM node_results_latest;
 
--- Each source's latest freshness check over the loaded runs.
+-- Each source's latest freshness check over the loaded runs (freshness_results_latest).
 CREATE OR REPLACE VIEW latest_source_freshness AS
-SELECT f.*, ru.started_at AS run_started_at
-FROM freshness_results f
-JOIN runs ru USING (schedule_name, run_id)
-QUALIFY row_number() OVER (
-    PARTITION BY f.schedule_name, f.unique_id
-    ORDER BY ru.started_at DESC NULLS LAST, f.run_id DESC, f.command_index DESC) = 1;
+SELECT * FROM freshness_results_latest;
 
 -- Which node each test of the latest manifest tests: its attached node, or for a singular
 -- test without one, every node it reads.
@@ -245,4 +242,5 @@ LEFT JOIN inherited i ON i.schedule_name = b.schedule_name AND i.node_id = b.uni
 
 -- Columns the latest manifest declares (YAML: descriptions, declared types).
 CREATE OR REPLACE VIEW latest_manifest_columns AS
-SELECT c.* FROM manifest_columns c JOIN latest_manifest_runs USING (schedule_name, run_id);
+SELECT l.schedule_name, l.run_id, c.* EXCLUDE (manifest_id)
+FROM latest_manifest_runs l JOIN manifest_column_versions c ON c.manifest_id = l.manifest_id;

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 @magic_arguments("paradime connect")
 @argument("--demo", action="store_true", help="the bundled demo: 12 daily runs of jaffle-daily")
 @argument("--path", metavar="DIR", help="a saved-runs folder, or a dbt project / target/ folder")
+@argument("--dataset", metavar="DIR_OR_URL", help="a shared Parquet dataset, read-only (paradime-nb sync --dataset writes one)")
 @argument("--client", metavar="VARIABLE", help="adopt a Paradime object from the notebook's variables")
 @argument("--database", metavar="FILE", default=":memory:",
           help="DuckDB file that keeps history between kernels (default: in memory)")
@@ -38,8 +39,8 @@ def command(session: Session, line: str) -> Paradime:
     args = parse(command, line)
     from ...client import Paradime
 
-    if sum(bool(x) for x in (args.demo, args.path, args.client)) > 1:
-        raise UsageError("choose one of --demo, --path and --client")
+    if sum(bool(x) for x in (args.demo, args.path, args.client, args.dataset)) > 1:
+        raise UsageError("choose one of --demo, --path, --dataset and --client")
     ro = {"read_only": True} if args.read_only else {}
     if args.strict and (args.demo or args.client):
         raise UsageError("--strict goes with --path or the API (the demo is checked by the tests; "
@@ -51,6 +52,8 @@ def command(session: Session, line: str) -> Paradime:
         client = Paradime.from_path(args.path, database=args.database, schedule_name=args.schedule_name, **ro,
                                     **strict)
         where = str(args.path)
+    elif args.dataset:
+        client, where = Paradime.from_dataset(args.dataset), f"the dataset {args.dataset}"
     elif args.client:
         client = session.shell.user_ns.get(args.client)
         if not isinstance(client, Paradime):
