@@ -14,11 +14,8 @@ from ..artifacts import ParsedCatalog, ParsedFreshness, ParsedManifest, ParsedRu
 from ..errors import ArtifactNotFoundError, MissingSchemaVersionError
 from ..sources.commands import EXECUTING, command_kind
 from ..sources.model import RunData
-<<<<<<< HEAD
 from .bulk import gc_paused
-=======
 from .versions import GROUPS, content_id
->>>>>>> issue-17
 
 # args.which -> the subcommand users type
 _WHICH_NAMES = {"generate": "docs generate", "freshness": "source freshness", "source": "source freshness"}
