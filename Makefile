@@ -29,7 +29,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	sh scripts/ensure_chromium.sh
 	sh scripts/ensure_java.sh
-	$(PY) -m pytest -n auto --dist loadgroup -q
+	$(PY) -m pytest -n auto --dist loadgroup -q --durations=25
 	$(PY) scripts/duckdb_matrix.py
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
