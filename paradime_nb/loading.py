@@ -169,7 +169,7 @@ def _listing(source: RunSource, schedule: ScheduleInfo, limit: int | None, since
 
 
 def _progress_bar(total: int, label: str, progress: bool | None):
-    """A tqdm bar for multi-run loads (in Jupyter a widget bar that closes into a line of text)."""
+    """A progress bar for multi-run loads (sources.progress: tqdm on a terminal, an HTML bar in a kernel)."""
     if progress is False or (progress is None and total < 2):
         return None
     from .sources.progress import progress_bar  # noqa: PLC0415
